@@ -1,0 +1,1 @@
+"""Cost-recovery billing: price book, usage ledger, invoices, payments, Stripe."""

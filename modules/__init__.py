@@ -1,0 +1,1 @@
+"""E-government modules, one tenant app each, all of the same shape (see README)."""

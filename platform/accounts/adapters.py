@@ -1,0 +1,10 @@
+from django.http import HttpRequest
+
+from allauth.account.adapter import DefaultAccountAdapter
+
+
+class ClosedSignupAccountAdapter(DefaultAccountAdapter):
+    """Accounts come from provisioning and invitations, never from public sign-up."""
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return False

@@ -1,0 +1,68 @@
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.full_clean()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in. Users live per schema: a Lebak account exists only
+    in Lebak's schema; platform staff live in the public schema."""
+
+    class PlatformRole(models.TextChoices):
+        NONE = "", _("None")
+        ENGINEER = "engineer", _("Platform engineer")
+        FINANCE = "finance", _("Finance staff")
+
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("Django admin access"), default=False)
+    # Meaningful only in the public schema, where Sragen's own staff sign in.
+    platform_role = models.CharField(_("platform role"), max_length=16, blank=True,
+                                     choices=PlatformRole.choices, default=PlatformRole.NONE)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_platform_staff(self) -> bool:
+        return self.platform_role != self.PlatformRole.NONE

@@ -1,0 +1,45 @@
+"""Writes on accounts. They run in whatever schema is current: the caller (a
+request, a task, or provisioning) has already chosen the regency."""
+
+from django.db import transaction
+
+from accounts.models import User
+from allauth.account.models import EmailAddress
+
+
+def user_create(
+    *,
+    email: str,
+    full_name: str,
+    password: str | None,
+    platform_role: str = User.PlatformRole.NONE,
+    email_verified: bool = False,
+) -> User:
+    """Create a user and the allauth address record sign-in checks for verification."""
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email, password, full_name=full_name, platform_role=platform_role
+        )
+        EmailAddress.objects.create(
+            user=user, email=user.email, primary=True, verified=email_verified
+        )
+    return user
+
+
+def user_ensure(
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    platform_role: str = User.PlatformRole.NONE,
+) -> tuple[User, bool]:
+    """The user with this email, created with a verified address if absent.
+    Used by idempotent seeding; an existing user's password is left alone."""
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        return existing, False
+    user = user_create(
+        email=email, full_name=full_name, password=password,
+        platform_role=platform_role, email_verified=True,
+    )
+    return user, True

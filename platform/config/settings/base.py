@@ -1,0 +1,92 @@
+import secrets
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from config.env import env_bool, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+PLATFORM_DIR = BASE_DIR / "platform"
+VAR_DIR = Path(env_str("SUKOWATI_VAR_DIR", default=str(BASE_DIR / "var")) or "var").resolve()
+
+
+def _secret_key() -> str:
+    """The key from the environment; on a development machine, one kept under var/."""
+    key = env_str("DJANGO_SECRET_KEY")
+    if key is not None:
+        return key
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
+
+# Regencies live at <slug>.<root domain>; the platform console at the root domain itself.
+ROOT_DOMAIN = (env_str("SUKOWATI_ROOT_DOMAIN", default="localhost") or "localhost").lower()
+ALLOWED_HOSTS = [ROOT_DOMAIN, f".{ROOT_DOMAIN}", *env_list("DJANGO_ALLOWED_HOSTS")]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Must come before anything that touches the database: it picks the schema.
+    "tenants.middleware.TenantRoutingMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "core.middleware.ModuleEntitlementMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "core.context_processors.regency",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "config.wsgi.application"
+
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LOCALE_PATHS = [PLATFORM_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+# The platform's own clock; each regency renders in its own zone (Tenant.time_zone).
+TIME_ZONE = "Asia/Jakarta"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static")) or "")
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+SESSION_COOKIE_HTTPONLY = True
+# Host-only session cookies: a regency's session never travels to another regency.
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
+}

