@@ -1,3 +1,5 @@
+import os
+
 import environ
 
 from config.env import env_int, env_url
@@ -20,4 +22,5 @@ DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 # Persistent connections matter more than anything else for throughput.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"]["TEST"] = {"NAME": "test_sukowati"}
+# One test database per test run, so that runs on one machine never collide.
+DATABASES["default"]["TEST"] = {"NAME": f"test_sukowati_{os.getpid()}"}
