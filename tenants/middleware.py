@@ -2,12 +2,12 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 
 from core import health
+from core.db import tenant_connection
 from tenants.models import Tenant
 from tenants.routing import normalize_host, route_for_host, tenant_activate
 
@@ -30,14 +30,12 @@ class TenantRoutingMiddleware:
         probe = HEALTH_PROBES.get(request.path)
         if probe is not None:
             # Load balancers probe by IP address: answer before any host check.
-            if connection.schema_name != "public":
-                connection.set_schema_to_public()
+            _use_public_schema()
             return probe(request)
         host = normalize_host(request.get_host())
         if host == settings.ROOT_DOMAIN:
-            if connection.schema_name != "public":
-                connection.set_schema_to_public()
-            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF  # type: ignore[attr-defined]
+            _use_public_schema()
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             return self.get_response(request)
 
         route = route_for_host(host)
@@ -55,6 +53,12 @@ class TenantRoutingMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+def _use_public_schema() -> None:
+    connection = tenant_connection()
+    if connection.schema_name != "public":
+        connection.set_schema_to_public()
 
 
 _SERVED = frozenset({Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED})

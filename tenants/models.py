@@ -22,14 +22,17 @@ class Tenant(TenantMixin):
         DELETED = "deleted", _("Deleted")
 
     name = models.CharField(_("name"), max_length=120)
-    slug = models.CharField(_("slug"), max_length=30, unique=True,
-                            validators=[validate_tenant_slug])
-    region_code = models.CharField(_("Kemendagri region code"), max_length=5, unique=True,
-                                   validators=[validate_regency_code])
+    slug = models.CharField(
+        _("slug"), max_length=30, unique=True, validators=[validate_tenant_slug]
+    )
+    region_code = models.CharField(
+        _("Kemendagri region code"), max_length=5, unique=True, validators=[validate_regency_code]
+    )
     province = models.CharField(_("province"), max_length=80)
     time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
-                              default=Status.PROSPECT)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PROSPECT
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

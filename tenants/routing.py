@@ -10,9 +10,10 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.cache import caches
-from django.db import connection, transaction
+from django.db import transaction
 from django.http.request import split_domain_port
 
+from core.db import tenant_connection
 from tenants.models import Domain, Tenant
 
 GENERATION_KEY = "tenant-routing-generation"
@@ -87,6 +88,7 @@ def routing_forget_local() -> None:
 def tenant_activate(tenant: Tenant) -> None:
     """Point the connection at a tenant's schema, skipping the `SET search_path`
     when a persistent connection is already there."""
+    connection = tenant_connection()
     if connection.schema_name != tenant.schema_name:
         connection.set_tenant(tenant)
     else:

@@ -45,8 +45,10 @@ def tenant_create(
         _validate_new_domain(host)
     if schema_exists(tenant.schema_name):
         raise ValidationError(
-            {"slug": _("A schema named '%(schema)s' already exists in the database.")
-             % {"schema": tenant.schema_name}}
+            {
+                "slug": _("A schema named '%(schema)s' already exists in the database.")
+                % {"schema": tenant.schema_name}
+            }
         )
     with transaction.atomic():
         tenant.save()
@@ -91,8 +93,12 @@ def _validate_new_domain(host: str) -> None:
     taken = Domain.objects.select_related("tenant").filter(domain=host).first()
     if taken is not None:
         raise ValidationError(
-            {"domain": [_("%(domain)s already belongs to %(name)s.")
-                        % {"domain": host, "name": taken.tenant.name}]}
+            {
+                "domain": [
+                    _("%(domain)s already belongs to %(name)s.")
+                    % {"domain": host, "name": taken.tenant.name}
+                ]
+            }
         )
 
 

@@ -13,9 +13,27 @@ SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,28}[a-z0-9]$")
 # Names that are, or may become, platform hosts or PostgreSQL/django-tenants schemas.
 RESERVED_SLUGS = frozenset(
     {
-        "public", "template", "www", "api", "admin", "console", "static", "media",
-        "mail", "smtp", "ftp", "status", "support", "billing", "docs", "help", "app",
-        "information-schema", "sukowati", "test", "localhost",
+        "public",
+        "template",
+        "www",
+        "api",
+        "admin",
+        "console",
+        "static",
+        "media",
+        "mail",
+        "smtp",
+        "ftp",
+        "status",
+        "support",
+        "billing",
+        "docs",
+        "help",
+        "app",
+        "information-schema",
+        "sukowati",
+        "test",
+        "localhost",
     }
 )
 DOMAIN_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -23,15 +41,19 @@ DOMAIN_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 def validate_tenant_slug(value: str) -> None:
     if value in RESERVED_SLUGS:
-        raise ValidationError(_("'%(slug)s' is reserved for the platform."), params={"slug": value},
-                              code="reserved")
+        raise ValidationError(
+            _("'%(slug)s' is reserved for the platform."), params={"slug": value}, code="reserved"
+        )
     if value.startswith("pg-") or value.startswith("pg_"):
-        raise ValidationError(_("A slug may not start with 'pg-': PostgreSQL reserves it."),
-                              code="reserved")
+        raise ValidationError(
+            _("A slug may not start with 'pg-': PostgreSQL reserves it."), code="reserved"
+        )
     if not SLUG_RE.match(value):
         raise ValidationError(
-            _("Use 3 to 30 lowercase letters, digits or hyphens, starting with a letter "
-              "and not ending with a hyphen (e.g. 'lebak')."),
+            _(
+                "Use 3 to 30 lowercase letters, digits or hyphens, starting with a letter "
+                "and not ending with a hyphen (e.g. 'lebak')."
+            ),
             code="invalid",
         )
 
@@ -52,8 +74,9 @@ def validate_regency_code(value: str) -> None:
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("%(zone)s is not a known time zone."), params={"zone": value},
-                              code="invalid")
+        raise ValidationError(
+            _("%(zone)s is not a known time zone."), params={"zone": value}, code="invalid"
+        )
 
 
 def validate_domain(value: str) -> None:
@@ -65,10 +88,12 @@ def validate_domain(value: str) -> None:
         )
     if value != value.lower():
         raise ValidationError(
-            _("Host names are lowercase: use '%(lower)s'."), params={"lower": value.lower()},
+            _("Host names are lowercase: use '%(lower)s'."),
+            params={"lower": value.lower()},
             code="case",
         )
     labels = value.split(".")
     if len(value) > 253 or not all(DOMAIN_LABEL_RE.match(label) for label in labels):
-        raise ValidationError(_("'%(domain)s' is not a valid host name."), params={"domain": value},
-                              code="invalid")
+        raise ValidationError(
+            _("'%(domain)s' is not a valid host name."), params={"domain": value}, code="invalid"
+        )

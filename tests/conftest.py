@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 
 from accounts.models import User
+from core.db import tenant_connection
 from tenants.models import Tenant
 from tenants.routing import routing_forget_local
 
@@ -25,13 +25,13 @@ ROOT = "localhost"
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         call_command("seed_demo", verbosity=0)
-        connection.set_schema_to_public()
+        tenant_connection().set_schema_to_public()
 
 
 @pytest.fixture(autouse=True)
 def _public_schema_after_test() -> Iterator[None]:
     yield
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
     # Rolled-back transactions send no invalidation: forget routes they cached.
     routing_forget_local()
 

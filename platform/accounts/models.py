@@ -37,8 +37,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("Django admin access"), default=False)
     # Meaningful only in the public schema, where Sragen's own staff sign in.
-    platform_role = models.CharField(_("platform role"), max_length=16, blank=True,
-                                     choices=PlatformRole.choices, default=PlatformRole.NONE)
+    platform_role = models.CharField(
+        _("platform role"),
+        max_length=16,
+        blank=True,
+        choices=PlatformRole.choices,
+        default=PlatformRole.NONE,
+    )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()

@@ -1,10 +1,10 @@
 """Writes on accounts. They run in whatever schema is current: the caller (a
 request, a task, or provisioning) has already chosen the regency."""
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from accounts.models import User
-from allauth.account.models import EmailAddress
 
 
 def user_create(
@@ -39,7 +39,10 @@ def user_ensure(
     if existing is not None:
         return existing, False
     user = user_create(
-        email=email, full_name=full_name, password=password,
-        platform_role=platform_role, email_verified=True,
+        email=email,
+        full_name=full_name,
+        password=password,
+        platform_role=platform_role,
+        email_verified=True,
     )
     return user, True

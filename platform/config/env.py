@@ -34,9 +34,7 @@ def env_bool(name: str, *, default: bool) -> bool:
         return True
     if value.lower() in _FALSE:
         return False
-    raise ImproperlyConfigured(
-        f"{name} must be one of {sorted(_TRUE | _FALSE)}, got {value!r}."
-    )
+    raise ImproperlyConfigured(f"{name} must be one of {sorted(_TRUE | _FALSE)}, got {value!r}.")
 
 
 def env_int(name: str, *, default: int, minimum: int = 0) -> int:

@@ -6,7 +6,7 @@ from core.modules import NavItem, installed_modules
 def regency(request: HttpRequest) -> dict[str, object]:
     """The regency being served (None on the console) and the modules in its menu."""
     tenant = getattr(request, "tenant", None)
-    entitled = getattr(request, "entitled_modules", frozenset())
+    entitled: frozenset[str] = getattr(request, "entitled_modules", frozenset())
     nav = [
         NavItem(code=module.code, label=module.label_text, entries=module.menu)
         for module in installed_modules()

@@ -9,8 +9,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-FORBIDDEN = frozenset({"schema_context", "tenant_context", "set_schema", "set_tenant",
-                       "set_schema_to_public"})
+FORBIDDEN = frozenset(
+    {"schema_context", "tenant_context", "set_schema", "set_tenant", "set_schema_to_public"}
+)
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "modules"
 
 

@@ -72,7 +72,7 @@ def test_password_reset_mails_a_link_to_the_same_regency_host():
     response = client.post("/accounts/password/reset/", {"email": user.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
-    link = re.search(r"http://[^\s]+/accounts/password/reset/key/[^\s]+", mail.outbox[0].body)
+    link = re.search(r"http://[^\s]+/accounts/password/reset/key/[^\s]+", str(mail.outbox[0].body))
     assert link is not None
     assert link.group(0).startswith("http://balangan.localhost/")
 

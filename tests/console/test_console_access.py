@@ -17,8 +17,9 @@ def test_anonymous_visitor_is_sent_to_sign_in():
 
 def test_public_user_without_platform_role_gets_403():
     with schema_context("public"):
-        user = user_create(email="tamu@example.test", full_name="Tamu", password=PASSWORD,
-                           email_verified=True)
+        user = user_create(
+            email="tamu@example.test", full_name="Tamu", password=PASSWORD, email_verified=True
+        )
     client = client_at("localhost")
     sign_in(client, user.email)
     assert client.get("/").status_code == 403

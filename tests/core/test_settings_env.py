@@ -11,14 +11,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _load_settings(**env: str) -> subprocess.CompletedProcess[str]:
-    code = (
-        "import sys; sys.path[:0] = ['.', 'platform'];"
-        "import django; django.setup()"
-    )
+    code = "import sys; sys.path[:0] = ['.', 'platform'];import django; django.setup()"
     environ = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True,
-        timeout=120, check=False,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

@@ -21,7 +21,11 @@ def test_manage_py_path_setup_keeps_stdlib_platform_and_uuid_working():
         "'CRITICAL']; import platform, uuid; print(platform.system(), uuid.uuid4().version)"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
         check=False,
     )
     assert result.returncode == 0, result.stderr

@@ -1,8 +1,8 @@
 """Each host reaches its own regency, and only it."""
 
 import pytest
-from django.db import connection
 
+from core.db import tenant_connection
 from tenants.models import Tenant
 from tenants.services import domain_add
 
@@ -14,14 +14,14 @@ def test_each_demo_host_resolves_to_its_own_regency(client_for, slug):
     response = client_for(slug).get("/accounts/login/")
     assert response.status_code == 200
     assert response.wsgi_request.tenant.slug == slug
-    assert connection.schema_name == slug
+    assert tenant_connection().schema_name == slug
 
 
 def test_root_domain_serves_the_console_in_public_schema(client_for):
     response = client_for(None).get("/accounts/login/")
     assert response.status_code == 200
     assert response.wsgi_request.tenant is None
-    assert connection.schema_name == "public"
+    assert tenant_connection().schema_name == "public"
 
 
 def test_unknown_host_gets_a_clear_404_page(client):

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django_tenants.utils import schema_exists
 
+from core.db import tenant_connection
 from tenants.models import Domain, Tenant
 from tenants.services import tenant_create
 
@@ -43,7 +44,7 @@ def test_creates_schema_domain_and_reference_facts():
     assert tenant.time_zone == "Asia/Makassar"
     assert schema_exists("maros")
     assert list(tenant.domains.values_list("domain", "is_primary")) == [("maros.localhost", True)]
-    assert connection.schema_name == "public"
+    assert tenant_connection().schema_name == "public"
 
 
 @pytest.mark.parametrize(

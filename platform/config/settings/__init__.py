@@ -1,4 +1,7 @@
-"""Sukowati settings: one base file plus one file per integration, all env-driven."""
+"""Sukowati settings: one base file plus one file per integration, all env-driven.
+
+The order is meaningful (base first), so import sorting is off here."""
+# isort: skip_file
 
 from .base import *  # noqa: F403
 from .tenancy import *  # noqa: F403

@@ -42,7 +42,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.verbosity = int(options["verbosity"])
         _, created = user_ensure(
-            email=ENGINEER_EMAIL, full_name="Budi Santoso", password=DEMO_PASSWORD,
+            email=ENGINEER_EMAIL,
+            full_name="Budi Santoso",
+            password=DEMO_PASSWORD,
             platform_role=User.PlatformRole.ENGINEER,
         )
         self._report("platform engineer", ENGINEER_EMAIL, created)
@@ -53,7 +55,8 @@ class Command(BaseCommand):
                 self._report("regency", tenant.name, True)
             with tenant_context(tenant):
                 _, created = user_ensure(
-                    email=demo_admin_email(demo.slug), full_name=demo.admin_name,
+                    email=demo_admin_email(demo.slug),
+                    full_name=demo.admin_name,
                     password=DEMO_PASSWORD,
                 )
             self._report(f"{tenant.name} admin", demo_admin_email(demo.slug), created)

@@ -1,0 +1,20 @@
+"""Platform-side periodic jobs. Beat queues them in the public schema; a job
+that concerns every regency fans out explicitly, one task per regency, each
+queued inside that regency's schema so the task carries it."""
+
+from celery import shared_task
+from django_tenants.utils import tenant_context
+
+from core.tasks import worker_heartbeat_task
+from tenants.models import Tenant
+
+
+@shared_task
+def worker_heartbeat_fanout_task() -> int:
+    """Queue a worker heartbeat in every active regency; returns how many."""
+    queued = 0
+    for tenant in Tenant.objects.filter(status=Tenant.Status.ACTIVE).order_by("pk"):
+        with tenant_context(tenant):
+            worker_heartbeat_task.delay()
+        queued += 1
+    return queued
