@@ -56,7 +56,7 @@ def route_for_host(host: str) -> Route | None:
 
 
 def _route_lookup(host: str) -> Route | None:
-    domain = Domain.objects.select_related("tenant").filter(domain=host).first()
+    domain = Domain.objects.select_related("tenant").filter(domain=host, is_active=True).first()
     if domain is None:
         return None
     tenant = domain.tenant

@@ -9,6 +9,7 @@ from django_tenants.utils import schema_exists
 
 from tenants.models import Domain, Entitlement, Tenant
 from tenants.regions import regency_get
+from tenants.template import schema_clone_from_template
 from tenants.validators import validate_domain, validate_regency_code, validate_tenant_slug
 
 
@@ -52,9 +53,9 @@ def tenant_create(
         )
     with transaction.atomic():
         tenant.save()
-        # CREATE SCHEMA and the migrations are transactional in PostgreSQL: a failure
-        # below rolls the schema back together with the rows.
-        tenant.create_schema(check_if_exists=False, verbosity=0)
+        # DDL is transactional in PostgreSQL: a failure below rolls the new schema
+        # back together with the rows.
+        schema_clone_from_template(tenant.schema_name)
         for index, host in enumerate(hosts):
             Domain.objects.create(tenant=tenant, domain=host, is_primary=index == 0)
     return tenant
@@ -73,7 +74,9 @@ def _validate_new_tenant(*, slug: str, region_code: str) -> None:
     if "slug" not in errors and Tenant.objects.filter(slug=slug).exists():
         errors["slug"] = [_("A regency with the slug '%(slug)s' already exists.") % {"slug": slug}]
     if "region_code" not in errors:
-        existing = Tenant.objects.filter(region_code=region_code).first()
+        existing = Tenant.objects.filter(
+            region_code=region_code, status__in=[*Tenant.LIVE_STATUSES, Tenant.Status.SUSPENDED]
+        ).first()
         if existing is not None:
             errors["region_code"] = [
                 _("%(code)s is already served by %(name)s.")

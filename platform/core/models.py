@@ -17,3 +17,26 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schema_name} @ {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class AuditEvent(models.Model):
+    """An append-only record of who did what.
+
+    Lives in every schema: the public schema records engineers' and finance staff's
+    actions, each regency's schema what happens there. The database refuses UPDATE
+    and DELETE on this table (see migration 0002), whatever the application does."""
+
+    actor_email = models.EmailField(blank=True)
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=80, db_index=True)
+    target = models.CharField(max_length=200, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit event")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.target}"

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 from django_tenants.utils import schema_exists
 
 from core.db import tenant_connection
@@ -10,6 +11,13 @@ from tenants.models import Domain, Tenant
 from tenants.services import tenant_create
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English; Indonesian is covered by the i18n tests."""
+    with translation.override("en"):
+        yield
 
 
 def _errors(excinfo: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]]:

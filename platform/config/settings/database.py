@@ -18,6 +18,10 @@ def _database_url() -> str:
 
 
 DATABASES = {"default": environ.Env.db_url_config(_database_url())}
+# `?host=/socket/dir` (the embedded server) arrives as an option; HOST is where
+# Django and every tool that reads settings expects it.
+if "host" in DATABASES["default"].get("OPTIONS", {}):
+    DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 # Persistent connections matter more than anything else for throughput.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", default=60)

@@ -1,0 +1,37 @@
+"""Writing the audit log. Rows go to the schema the caller is in: the console's
+actions land in `public`, a regency's in its own schema."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from core.models import AuditEvent
+
+
+def _client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    address = request.META.get("REMOTE_ADDR")
+    return str(address) if address else None
+
+
+def audit_record(
+    *,
+    action: str,
+    actor_email: str = "",
+    actor_name: str = "",
+    target: str = "",
+    detail: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    event = AuditEvent(
+        actor_email=actor_email,
+        actor_name=actor_name,
+        action=action,
+        target=target,
+        detail=detail or {},
+        ip_address=_client_ip(request),
+    )
+    event.full_clean()
+    event.save()
+    return event
