@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from tenants.audit import platform_audit
 from tenants.models import Tenant, TenantTransition
 
 S = Tenant.Status
@@ -95,7 +95,7 @@ def tenant_transition(
             actor_name=actor.name,
             reason=reason.strip(),
         )
-        audit_record(
+        platform_audit(
             action="tenant.transition",
             actor_email=actor.email,
             actor_name=actor.name,

@@ -159,6 +159,7 @@ class ProvisioningRun(models.Model):
     admin_email = models.EmailField()
     admin_name = models.CharField(max_length=150)
     domains = models.JSONField(default=list)
+    reference_csv = models.TextField(blank=True)
     requested_by_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

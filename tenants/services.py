@@ -3,11 +3,12 @@ transaction, so a refused or failed call leaves no row and no schema behind."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
-from tenants.models import Domain, Entitlement, Tenant
+from tenants.audit import platform_audit
+from tenants.models import TEMPLATE_SCHEMA, Domain, Entitlement, Tenant
 from tenants.regions import regency_get
 from tenants.template import schema_clone_from_template
 from tenants.validators import validate_domain, validate_regency_code, validate_tenant_slug
@@ -43,7 +44,7 @@ def tenant_create(
     tenant.full_clean()
     hosts = domains or [f"{slug}.{settings.ROOT_DOMAIN}"]
     for host in hosts:
-        _validate_new_domain(host)
+        validate_new_domain(host)
     if schema_exists(tenant.schema_name):
         raise ValidationError(
             {
@@ -86,7 +87,7 @@ def _validate_new_tenant(*, slug: str, region_code: str) -> None:
         raise ValidationError(errors)
 
 
-def _validate_new_domain(host: str) -> None:
+def validate_new_domain(host: str) -> None:
     try:
         validate_domain(host)
     except ValidationError as exc:
@@ -106,7 +107,7 @@ def _validate_new_domain(host: str) -> None:
 
 
 def domain_add(*, tenant: Tenant, domain: str, is_primary: bool = False) -> Domain:
-    _validate_new_domain(domain)
+    validate_new_domain(domain)
     with transaction.atomic():
         if is_primary:
             tenant.domains.filter(is_primary=True).update(is_primary=False)
@@ -120,3 +121,42 @@ def entitlement_set(*, tenant: Tenant, module_code: str, enabled: bool) -> None:
         Entitlement.objects.get_or_create(tenant=tenant, module_code=module_code)
     else:
         Entitlement.objects.filter(tenant=tenant, module_code=module_code).delete()
+
+
+def tenant_prospect_create(
+    *, slug: str, region_code: str, actor_email: str, name: str | None = None
+) -> Tenant:
+    """Record a surveyed region as a prospect: a row, no schema yet."""
+    _validate_new_tenant(slug=slug, region_code=region_code)
+    regency = regency_get(region_code)
+    assert regency is not None  # checked by _validate_new_tenant
+    if schema_exists(schema_name_for_slug(slug)):
+        raise ValidationError(
+            {"slug": _("A schema named '%(schema)s' already exists in the database.")
+             % {"schema": schema_name_for_slug(slug)}}
+        )
+    tenant = Tenant(
+        slug=slug,
+        schema_name=schema_name_for_slug(slug),
+        name=name or regency.short_name,
+        region_code=region_code,
+        province=regency.province_name,
+        time_zone=regency.time_zone,
+        status=Tenant.Status.PROSPECT,
+    )
+    tenant.full_clean()
+    with transaction.atomic():
+        tenant.save()
+        platform_audit(action="tenant.prospect", actor_email=actor_email, target=slug,
+                       detail={"region_code": region_code})
+    return tenant
+
+
+def schema_drop(schema_name: str) -> None:
+    """Drop a tenant's schema and everything in it."""
+    if schema_name in ("public", TEMPLATE_SCHEMA) or not schema_name:
+        raise ValueError(f"Refusing to drop schema {schema_name!r}.")
+    with connection.cursor() as cursor:
+        # Deferred foreign-key checks queued in this transaction would block the drop.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')

@@ -71,3 +71,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_platform_staff(self) -> bool:
         return self.platform_role != self.PlatformRole.NONE
+
+
+class Invitation(models.Model):
+    """An invitation to set a password and sign in, sent by email."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    invited_by_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    sent_count = models.PositiveSmallIntegerField(default=0)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

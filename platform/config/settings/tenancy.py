@@ -12,6 +12,9 @@ _PER_SCHEMA_APPS = [
     "core",
 ]
 
+# Platform apps whose tables exist only in each regency's schema.
+_REGENCY_APPS = ["organisation"]
+
 SHARED_APPS = [
     "django_tenants",
     "tenants",
@@ -19,13 +22,14 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "console",
+    "billing",
 ]
 
 # Every e-government module is a tenant app; whether a regency may use it is an
 # entitlement (tenants.Entitlement), never a move between these lists.
 MODULE_APPS: list[str] = []
 
-TENANT_APPS = [*_PER_SCHEMA_APPS, *MODULE_APPS]
+TENANT_APPS = [*_PER_SCHEMA_APPS, *_REGENCY_APPS, *MODULE_APPS]
 
 INSTALLED_APPS = list(dict.fromkeys([*SHARED_APPS, *TENANT_APPS]))
 

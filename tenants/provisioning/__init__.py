@@ -1,0 +1,1 @@
+"""Turning a prospect into a running regency instance, step by persisted step."""
