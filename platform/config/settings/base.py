@@ -49,7 +49,9 @@ MIDDLEWARE = [
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Searched before the apps' folders, so core's overrides of allauth's templates win
+        # (allauth precedes core in INSTALLED_APPS).
+        "DIRS": [PLATFORM_DIR / "core" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
