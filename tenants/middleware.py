@@ -42,9 +42,6 @@ class TenantRoutingMiddleware:
         if route is None or route.tenant.status not in _SERVED:
             return _unknown_host(request, host)
         tenant = route.tenant
-        if tenant.status == Tenant.Status.SUSPENDED:
-            return _suspended(request, tenant)
-
         tenant_activate(tenant)
         request.tenant = tenant  # type: ignore[attr-defined]
         request.entitled_modules = route.modules  # type: ignore[attr-defined]
@@ -69,7 +66,3 @@ def _unknown_host(request: HttpRequest, host: str) -> HttpResponse:
     with translation.override(translation.get_language_from_request(request)):
         return render(request, "tenants/unknown_host.html", {"host": host}, status=404)
 
-
-def _suspended(request: HttpRequest, tenant: Tenant) -> HttpResponse:
-    with translation.override(translation.get_language_from_request(request)):
-        return render(request, "tenants/suspended.html", {"regency": tenant}, status=503)

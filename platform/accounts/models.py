@@ -36,6 +36,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("full name"), max_length=150)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("Django admin access"), default=False)
+    # The regency's own administrator(s): onboard staff, see billing and support, and
+    # still reach those while the regency is suspended.
+    is_regency_admin = models.BooleanField(_("regency admin"), default=False)
+    # A Sragen engineer inside a regency through a support-access grant, never a
+    # regency account: signed in by the grant's token, signed out when it ends.
+    is_support_agent = models.BooleanField(default=False, editable=False)
     # Meaningful only in the public schema, where Sragen's own staff sign in.
     platform_role = models.CharField(
         _("platform role"),

@@ -14,11 +14,13 @@ def user_create(
     password: str | None,
     platform_role: str = User.PlatformRole.NONE,
     email_verified: bool = False,
+    is_regency_admin: bool = False,
 ) -> User:
     """Create a user and the allauth address record sign-in checks for verification."""
     with transaction.atomic():
         user = User.objects.create_user(
-            email, password, full_name=full_name, platform_role=platform_role
+            email, password, full_name=full_name, platform_role=platform_role,
+            is_regency_admin=is_regency_admin,
         )
         EmailAddress.objects.create(
             user=user, email=user.email, primary=True, verified=email_verified
@@ -32,6 +34,7 @@ def user_ensure(
     full_name: str,
     password: str,
     platform_role: str = User.PlatformRole.NONE,
+    is_regency_admin: bool = False,
 ) -> tuple[User, bool]:
     """The user with this email, created with a verified address if absent.
     Used by idempotent seeding; an existing user's password is left alone."""
@@ -44,5 +47,6 @@ def user_ensure(
         password=password,
         platform_role=platform_role,
         email_verified=True,
+        is_regency_admin=is_regency_admin,
     )
     return user, True

@@ -89,7 +89,7 @@ def admin(run: ProvisioningRun) -> dict[str, Any]:
 
             user = user_create(
                 email=run.admin_email, full_name=run.admin_name, password=None,
-                email_verified=True,
+                email_verified=True, is_regency_admin=True,
             )
         invitation_send(user=user, host=run.domains[0], once=True)
     return {"admin": run.admin_email}

@@ -58,6 +58,7 @@ class Command(BaseCommand):
                     email=demo_admin_email(demo.slug),
                     full_name=demo.admin_name,
                     password=DEMO_PASSWORD,
+                    is_regency_admin=True,
                 )
             self._report(f"{tenant.name} admin", demo_admin_email(demo.slug), created)
 
