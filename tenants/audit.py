@@ -20,6 +20,10 @@ def platform_audit(
 ) -> None:
     with schema_context(get_public_schema_name()):
         audit_record(
-            action=action, actor_email=actor_email, actor_name=actor_name,
-            target=target, detail=detail, request=request,
+            action=action,
+            actor_email=actor_email,
+            actor_name=actor_name,
+            target=target,
+            detail=detail,
+            request=request,
         )

@@ -51,9 +51,7 @@ def transition_refusal(*, tenant: Tenant, to_status: str) -> str | None:
         }
     if to_status not in ALLOWED[current]:
         allowed = ", ".join(str(Tenant.Status(s).label) for s in sorted(ALLOWED[current]))
-        return _(
-            "%(name)s is %(status)s; from there it can only become: %(allowed)s."
-        ) % {
+        return _("%(name)s is %(status)s; from there it can only become: %(allowed)s.") % {
             "name": tenant.name,
             "status": Tenant.Status(current).label,
             "allowed": allowed or _("nothing (this is final)"),

@@ -65,4 +65,3 @@ _SERVED = frozenset({Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED})
 def _unknown_host(request: HttpRequest, host: str) -> HttpResponse:
     with translation.override(translation.get_language_from_request(request)):
         return render(request, "tenants/unknown_host.html", {"host": host}, status=404)
-

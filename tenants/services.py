@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
 from tenants.audit import platform_audit
-from tenants.models import TEMPLATE_SCHEMA, Domain, Entitlement, Tenant
+from tenants.models import TEMPLATE_SCHEMA, Domain, Entitlement, EntitlementChange, Tenant
 from tenants.regions import regency_get
 from tenants.template import schema_clone_from_template
 from tenants.validators import validate_domain, validate_regency_code, validate_tenant_slug
@@ -106,21 +106,85 @@ def validate_new_domain(host: str) -> None:
         )
 
 
-def domain_add(*, tenant: Tenant, domain: str, is_primary: bool = False) -> Domain:
+def domain_add(
+    *, tenant: Tenant, domain: str, actor_email: str, is_primary: bool = False
+) -> Domain:
+    """Attach a host name to a regency; it routes from the very next request."""
+    domain = domain.strip()
     validate_new_domain(domain)
     with transaction.atomic():
         if is_primary:
             tenant.domains.filter(is_primary=True).update(is_primary=False)
-        return Domain.objects.create(tenant=tenant, domain=domain, is_primary=is_primary)
+        created = Domain.objects.create(tenant=tenant, domain=domain, is_primary=is_primary)
+        platform_audit(
+            action="domain.add",
+            actor_email=actor_email,
+            target=tenant.slug,
+            detail={"domain": domain, "primary": is_primary},
+        )
+    return created
 
 
-def entitlement_set(*, tenant: Tenant, module_code: str, enabled: bool) -> None:
-    """Enable or disable a module for a regency (audit and billing arrive with
-    the provisioning and billing capabilities)."""
-    if enabled:
-        Entitlement.objects.get_or_create(tenant=tenant, module_code=module_code)
-    else:
-        Entitlement.objects.filter(tenant=tenant, module_code=module_code).delete()
+def domain_make_primary(*, domain: Domain, actor_email: str) -> Domain:
+    with transaction.atomic():
+        Domain.objects.filter(tenant=domain.tenant, is_primary=True).update(is_primary=False)
+        domain.is_primary = True
+        domain.save(update_fields=["is_primary"])
+        platform_audit(
+            action="domain.primary",
+            actor_email=actor_email,
+            target=domain.tenant.slug,
+            detail={"domain": domain.domain},
+        )
+    return domain
+
+
+def domain_remove(*, domain: Domain, actor_email: str) -> None:
+    if domain.is_primary:
+        raise ValidationError(
+            {
+                "domain": [
+                    _("Make another domain primary before removing %(domain)s.")
+                    % {"domain": domain.domain}
+                ]
+            }
+        )
+    with transaction.atomic():
+        domain.delete()
+        platform_audit(
+            action="domain.remove",
+            actor_email=actor_email,
+            target=domain.tenant.slug,
+            detail={"domain": domain.domain},
+        )
+
+
+def entitlement_set(*, tenant: Tenant, module_code: str, enabled: bool, actor_email: str) -> bool:
+    """Enable or disable a module for a regency. Returns whether anything changed;
+    each change is audited and logged for billing (EntitlementChange)."""
+    from core.modules import module_codes
+
+    if module_code not in module_codes():
+        raise ValidationError(
+            {"module_code": [_("There is no module '%(code)s'.") % {"code": module_code}]}
+        )
+    with transaction.atomic():
+        if enabled:
+            _entitlement, changed = Entitlement.objects.get_or_create(tenant=tenant, module_code=module_code)
+        else:
+            deleted, _by_model = Entitlement.objects.filter(tenant=tenant, module_code=module_code).delete()
+            changed = deleted > 0
+        if changed:
+            EntitlementChange.objects.create(
+                tenant=tenant, module_code=module_code, enabled=enabled, actor_email=actor_email
+            )
+            platform_audit(
+                action="module.enable" if enabled else "module.disable",
+                actor_email=actor_email,
+                target=tenant.slug,
+                detail={"module": module_code},
+            )
+    return changed
 
 
 def tenant_prospect_create(
@@ -132,8 +196,10 @@ def tenant_prospect_create(
     assert regency is not None  # checked by _validate_new_tenant
     if schema_exists(schema_name_for_slug(slug)):
         raise ValidationError(
-            {"slug": _("A schema named '%(schema)s' already exists in the database.")
-             % {"schema": schema_name_for_slug(slug)}}
+            {
+                "slug": _("A schema named '%(schema)s' already exists in the database.")
+                % {"schema": schema_name_for_slug(slug)}
+            }
         )
     tenant = Tenant(
         slug=slug,
@@ -147,8 +213,12 @@ def tenant_prospect_create(
     tenant.full_clean()
     with transaction.atomic():
         tenant.save()
-        platform_audit(action="tenant.prospect", actor_email=actor_email, target=slug,
-                       detail={"region_code": region_code})
+        platform_audit(
+            action="tenant.prospect",
+            actor_email=actor_email,
+            target=slug,
+            detail={"region_code": region_code},
+        )
     return tenant
 
 

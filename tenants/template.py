@@ -42,9 +42,7 @@ def template_ensure() -> Tenant:
     if not schema_exists(TEMPLATE_SCHEMA):
         template.create_schema(check_if_exists=True, verbosity=0)
     elif template_pending_migrations():
-        call_command(
-            "migrate_schemas", schema_name=TEMPLATE_SCHEMA, interactive=False, verbosity=0
-        )
+        call_command("migrate_schemas", schema_name=TEMPLATE_SCHEMA, interactive=False, verbosity=0)
     return template
 
 

@@ -60,7 +60,8 @@ def provisioning_start(
     if reference_csv:
         kecamatan = {k.code for k in regency_children(tenant.region_code, level="kecamatan")}
         parsed = areas_csv_parse(
-            content=reference_csv.encode(), region_code=tenant.region_code,
+            content=reference_csv.encode(),
+            region_code=tenant.region_code,
             known_kecamatan=kecamatan,
         )
         if not parsed.ok:
@@ -69,20 +70,30 @@ def provisioning_start(
         raise ValidationError(errors)
     with transaction.atomic():
         tenant_transition(
-            tenant=tenant, to_status=Tenant.Status.PROVISIONING, actor=actor,
+            tenant=tenant,
+            to_status=Tenant.Status.PROVISIONING,
+            actor=actor,
             reason=_("Provisioning started"),
         )
         run = ProvisioningRun.objects.create(
-            tenant=tenant, admin_email=admin_email.strip().lower(),
-            admin_name=admin_name.strip(), domains=hosts, reference_csv=reference_csv,
+            tenant=tenant,
+            admin_email=admin_email.strip().lower(),
+            admin_name=admin_name.strip(),
+            domains=hosts,
+            reference_csv=reference_csv,
             requested_by_email=actor.email,
         )
         ProvisioningStep.objects.bulk_create(
             ProvisioningStep(run=run, name=name, position=position)
             for position, name in enumerate(STEP_NAMES)
         )
-        platform_audit(action="provisioning.start", actor_email=actor.email,
-                       actor_name=actor.name, target=tenant.slug, detail={"run": run.pk})
+        platform_audit(
+            action="provisioning.start",
+            actor_email=actor.email,
+            actor_name=actor.name,
+            target=tenant.slug,
+            detail={"run": run.pk},
+        )
     return run
 
 
@@ -165,8 +176,13 @@ def provisioning_retry(*, run: ProvisioningRun, actor: Actor) -> ProvisioningRun
             raise ProvisioningRefused(_("Only a failed or interrupted run can be retried."))
         locked.status = ProvisioningRun.Status.RUNNING
         locked.save(update_fields=["status"])
-        platform_audit(action="provisioning.retry", actor_email=actor.email,
-                       actor_name=actor.name, target=locked.tenant.slug, detail={"run": run.pk})
+        platform_audit(
+            action="provisioning.retry",
+            actor_email=actor.email,
+            actor_name=actor.name,
+            target=locked.tenant.slug,
+            detail={"run": run.pk},
+        )
     return locked
 
 
@@ -192,10 +208,19 @@ def provisioning_cancel(*, run: ProvisioningRun, actor: Actor) -> ProvisioningRu
             run.save(update_fields=["status", "finished_at"])
             tenant.refresh_from_db()
             if tenant.status == Tenant.Status.PROVISIONING:
-                tenant_transition(tenant=tenant, to_status=Tenant.Status.PROSPECT, actor=actor,
-                                  reason=_("Provisioning cancelled"))
-            platform_audit(action="provisioning.cancel", actor_email=actor.email,
-                           actor_name=actor.name, target=tenant.slug, detail={"run": run.pk})
+                tenant_transition(
+                    tenant=tenant,
+                    to_status=Tenant.Status.PROSPECT,
+                    actor=actor,
+                    reason=_("Provisioning cancelled"),
+                )
+            platform_audit(
+                action="provisioning.cancel",
+                actor_email=actor.email,
+                actor_name=actor.name,
+                target=tenant.slug,
+                detail={"run": run.pk},
+            )
         routing_invalidate()
     return run
 

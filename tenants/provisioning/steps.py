@@ -88,8 +88,11 @@ def admin(run: ProvisioningRun) -> dict[str, Any]:
             from accounts.services import user_create
 
             user = user_create(
-                email=run.admin_email, full_name=run.admin_name, password=None,
-                email_verified=True, is_regency_admin=True,
+                email=run.admin_email,
+                full_name=run.admin_name,
+                password=None,
+                email_verified=True,
+                is_regency_admin=True,
             )
         invitation_send(user=user, host=run.domains[0], once=True)
     return {"admin": run.admin_email}
@@ -117,7 +120,9 @@ def activate(run: ProvisioningRun) -> dict[str, Any]:
     run.tenant.refresh_from_db()
     if run.tenant.status != run.tenant.Status.ACTIVE:
         tenant_transition(
-            tenant=run.tenant, to_status=run.tenant.Status.ACTIVE, actor=SYSTEM,
+            tenant=run.tenant,
+            to_status=run.tenant.Status.ACTIVE,
+            actor=SYSTEM,
             reason=_("Provisioning finished"),
         )
     return {"url": f"http://{run.domains[0]}{_port_suffix()}/"}

@@ -32,23 +32,83 @@ def test_module_url_is_404_where_not_entitled(sample_module, regencies):
 
 
 def test_module_url_answers_where_entitled(sample_module, regencies):
-    entitlement_set(tenant=regencies["lebak"], module_code="sample", enabled=True)
+    entitlement_set(
+        tenant=regencies["lebak"],
+        module_code="sample",
+        enabled=True,
+        actor_email="engineer@sukowati.test",
+    )
     assert client_at("lebak.localhost").get("/sample/inbox/").content == b"sample inbox"
     assert client_at("dumai.localhost").get("/sample/inbox/").status_code == 404
 
 
 def test_disabling_takes_effect_on_the_next_request(sample_module, regencies):
-    entitlement_set(tenant=regencies["dumai"], module_code="sample", enabled=True)
+    entitlement_set(
+        tenant=regencies["dumai"],
+        module_code="sample",
+        enabled=True,
+        actor_email="engineer@sukowati.test",
+    )
     assert client_at("dumai.localhost").get("/sample/inbox/").status_code == 200
-    entitlement_set(tenant=regencies["dumai"], module_code="sample", enabled=False)
+    entitlement_set(
+        tenant=regencies["dumai"],
+        module_code="sample",
+        enabled=False,
+        actor_email="engineer@sukowati.test",
+    )
     assert client_at("dumai.localhost").get("/sample/inbox/").status_code == 404
 
 
 def test_menu_lists_only_entitled_modules(sample_module, regencies):
-    entitlement_set(tenant=regencies["balangan"], module_code="sample", enabled=True)
+    entitlement_set(
+        tenant=regencies["balangan"],
+        module_code="sample",
+        enabled=True,
+        actor_email="engineer@sukowati.test",
+    )
     for slug, shown in (("balangan", True), ("lebak", False)):
         user = new_user(slug)
         client = client_at(f"{slug}.localhost")
         sign_in(client, user.email)
         page = client.get("/").content.decode()
         assert ("Sample service" in page) is shown
+
+
+def test_every_change_is_logged_for_audit_and_billing(sample_module, regencies):
+    from core.models import AuditEvent
+    from tenants.models import EntitlementChange
+
+    lebak = regencies["lebak"]
+    assert entitlement_set(
+        tenant=lebak, module_code="sample", enabled=True, actor_email="engineer@sukowati.test"
+    )
+    assert not entitlement_set(
+        tenant=lebak, module_code="sample", enabled=True, actor_email="engineer@sukowati.test"
+    )
+    assert entitlement_set(
+        tenant=lebak, module_code="sample", enabled=False, actor_email="engineer@sukowati.test"
+    )
+    log = list(
+        EntitlementChange.objects.filter(tenant=lebak)
+        .order_by("id")
+        .values_list("module_code", "enabled")
+    )
+    assert log == [("sample", True), ("sample", False)]
+    actions = list(
+        AuditEvent.objects.filter(target="lebak", action__startswith="module.")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["module.enable", "module.disable"]
+
+
+def test_unknown_module_is_refused(sample_module, regencies):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        entitlement_set(
+            tenant=regencies["lebak"],
+            module_code="ktp",
+            enabled=True,
+            actor_email="engineer@sukowati.test",
+        )

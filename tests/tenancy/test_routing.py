@@ -57,7 +57,32 @@ def test_suspension_is_seen_by_the_very_next_request(client_for, regencies):
 
 def test_new_domain_is_served_by_the_very_next_request(client, regencies):
     assert client.get("/accounts/login/", HTTP_HOST="sipakar.localhost").status_code == 404
-    domain_add(tenant=regencies["balangan"], domain="sipakar.localhost")
+    domain_add(
+        tenant=regencies["balangan"],
+        domain="sipakar.localhost",
+        actor_email="engineer@sukowati.test",
+    )
     response = client.get("/accounts/login/", HTTP_HOST="sipakar.localhost")
     assert response.status_code == 200
     assert response.wsgi_request.tenant.slug == "balangan"
+
+
+def test_custom_domain_routes_once_attached_and_others_get_404(client, regencies):
+    host = "perizinan.lebakkab.go.id"
+    assert client.get("/accounts/login/", HTTP_HOST=host).status_code == 404
+    domain_add(tenant=regencies["lebak"], domain=host, actor_email="engineer@sukowati.test")
+    response = client.get("/accounts/login/", HTTP_HOST=host)
+    assert response.status_code == 200
+    assert response.wsgi_request.tenant.slug == "lebak"
+    assert client.get("/", HTTP_HOST="evil.example.com").status_code == 404
+
+
+def test_syntactically_invalid_host_is_refused(client):
+    assert client.get("/", HTTP_HOST="bad host!").status_code == 400
+
+
+def test_reserved_domain_does_not_route_until_attached(client, regencies):
+    from tenants.models import Domain
+
+    Domain.objects.create(tenant=regencies["dumai"], domain="reserved.localhost", is_active=False)
+    assert client.get("/accounts/login/", HTTP_HOST="reserved.localhost").status_code == 404

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_list, env_str
+from config.env import env_bool, env_str
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 PLATFORM_DIR = BASE_DIR / "platform"
@@ -26,9 +26,14 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
-# Regencies live at <slug>.<root domain>; the platform console at the root domain itself.
+# Regencies live at <slug>.<root domain> (or custom domains); the platform console at
+# the root domain itself.
 ROOT_DOMAIN = (env_str("SUKOWATI_ROOT_DOMAIN", default="localhost") or "localhost").lower()
-ALLOWED_HOSTS = [ROOT_DOMAIN, f".{ROOT_DOMAIN}", *env_list("DJANGO_ALLOWED_HOSTS")]
+# Host validation is TenantRoutingMiddleware's: a host is allowed exactly when it is
+# the root domain or an active domain of a served regency (the Domain table), so a
+# regency's custom domain works the moment it is attached. Anything else gets a 404
+# page before any view runs; a syntactically invalid Host still gets Django's 400.
+ALLOWED_HOSTS = ["*"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
