@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -224,9 +226,15 @@ class SupportAccessGrant(models.Model):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by_email = models.EmailField(blank=True)
+    # The nonce of the one entry link not yet used (entry links work once).
+    entry_nonce = models.CharField(max_length=32, blank=True)
+    last_entered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+
+    def is_active_at(self, moment: "datetime") -> bool:
+        return self.revoked_at is None and self.expires_at > moment
 
 
 class TemplateSnapshot(models.Model):

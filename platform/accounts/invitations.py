@@ -1,6 +1,8 @@
 """Invitations: an email with a link to set a password. The link is allauth's
 password-reset key, so it expires with PASSWORD_RESET_TIMEOUT and dies once used."""
 
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
@@ -8,8 +10,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Invitation, User
-from allauth.account.forms import default_token_generator
-from allauth.account.utils import user_pk_to_url_str
 
 
 def invitation_link(*, user: User, host: str) -> str:

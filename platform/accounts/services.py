@@ -19,7 +19,10 @@ def user_create(
     """Create a user and the allauth address record sign-in checks for verification."""
     with transaction.atomic():
         user = User.objects.create_user(
-            email, password, full_name=full_name, platform_role=platform_role,
+            email,
+            password,
+            full_name=full_name,
+            platform_role=platform_role,
             is_regency_admin=is_regency_admin,
         )
         EmailAddress.objects.create(

@@ -11,6 +11,7 @@ from core.modules import installed_modules
 urlpatterns = [
     *common_patterns,
     path("", views.RegencyHomeView.as_view(), name="home"),
+    path("support-access/", include("accounts.urls")),
     *[
         path(f"{module.code}/", include((f"{module.name}.urls", module.code)))
         for module in installed_modules()

@@ -1,9 +1,13 @@
 import secrets
 from pathlib import Path
 
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_str
+
+# Lets generic Django classes be subscripted at run time (ListView[Model]) for mypy.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 PLATFORM_DIR = BASE_DIR / "platform"
@@ -48,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.SupportSessionMiddleware",
     "core.middleware.SuspensionGateMiddleware",
     "core.middleware.ModuleEntitlementMiddleware",
 ]

@@ -9,31 +9,59 @@ CELERY_BROKER_DIR = VAR_DIR / "broker"
 
 if _REDIS_URL:
     CELERY_BROKER_URL = _REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        # A task running longer than this is handed to another worker: keep it above
+        # the longest task, or late acknowledgement runs it twice.
+        "visibility_timeout": 3600,
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "control_folder": str(CELERY_BROKER_DIR / "control"),
-        "store_processed": True,
-        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        # Consumed messages are deleted, so a development machine's var/ does not
+        # grow with every beat tick.
+        "store_processed": False,
     }
+    # The transport lists and writes into these folders but never creates them;
+    # web, worker and beat all load these settings, so whoever starts first does.
+    for _folder in ("queue", "control"):
+        (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 
-# A task is never silently dropped: acknowledged only after it ran, re-queued if the
-# worker dies mid-task, and a publish that cannot reach the broker raises.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+
+# A task is never silently dropped: it is acknowledged only after it ran and is
+# re-queued if the worker dies mid-task...
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
+# ...and publishing to a broker that cannot be reached raises in the caller within
+# seconds (a few quick retries ride out a blip), instead of blocking the request
+# forever or losing the message. Services queue tasks in `transaction.on_commit`,
+# so the error reaches the code that asked for the work.
 CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 3,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Workers, unlike publishers, keep retrying: a worker outlives a broker restart.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
 CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Jakarta"
+# How long a worker reuses a Tenant row it looked up by schema name.
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # Runs in public and queues one heartbeat per active regency, each carrying
+    # that regency's schema: periodic jobs fan out per tenant explicitly.
     "worker-heartbeat-fanout": {
         "task": "tenants.tasks.worker_heartbeat_fanout_task",
         "schedule": 300.0,
