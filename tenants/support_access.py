@@ -73,9 +73,11 @@ def support_enter(*, token: str, tenant: Tenant) -> tuple[User, SupportAccessGra
     try:
         payload: dict[str, Any] = signing.loads(token, salt=_SALT, max_age=ENTRY_LINK_SECONDS)
     except signing.SignatureExpired:
-        raise ValidationError(_("This entry link has expired; open a new one from the console."))
+        raise ValidationError(
+            _("This entry link has expired; open a new one from the console.")
+        ) from None
     except signing.BadSignature:
-        raise ValidationError(_("This entry link is not valid."))
+        raise ValidationError(_("This entry link is not valid.")) from None
     with transaction.atomic():
         grant = (
             SupportAccessGrant.objects.select_for_update()

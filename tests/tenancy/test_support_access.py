@@ -60,7 +60,7 @@ def test_entry_link_works_once(grant, engineer):
 
 
 def test_entry_link_for_lebak_is_refused_at_dumai(grant, engineer):
-    client, response = _enter(
+    _client, response = _enter(
         "dumai.localhost", support_entry_token(grant=grant, engineer=engineer)
     )
     assert response.status_code == 403
