@@ -131,6 +131,9 @@ class EntitlementChange(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.tenant_id}:{self.module_code}={'on' if self.enabled else 'off'}"
+
 
 class TenantTransition(models.Model):
     """One lifecycle move of a tenant: who, when, why."""
@@ -145,6 +148,9 @@ class TenantTransition(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} -> {self.to_status}"
 
 
 class ProvisioningRun(models.Model):
@@ -176,6 +182,9 @@ class ProvisioningRun(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"provisioning #{self.pk} ({self.status})"
+
 
 class ProvisioningStep(models.Model):
     class Status(models.TextChoices):
@@ -200,6 +209,9 @@ class ProvisioningStep(models.Model):
             models.UniqueConstraint(fields=["run", "name"], name="provisioning_step_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.status})"
+
 
 class TenantExport(models.Model):
     """A tenant's schema dump and files, one archive in storage."""
@@ -213,6 +225,9 @@ class TenantExport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.path
 
 
 class SupportAccessGrant(models.Model):
@@ -233,6 +248,9 @@ class SupportAccessGrant(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.engineer_email} until {self.expires_at:%Y-%m-%d %H:%M}"
+
     def is_active_at(self, moment: "datetime") -> bool:
         return self.revoked_at is None and self.expires_at > moment
 
@@ -243,3 +261,6 @@ class TemplateSnapshot(models.Model):
     fingerprint = models.CharField(max_length=64, unique=True)
     sql = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.fingerprint[:12]

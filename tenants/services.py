@@ -170,9 +170,13 @@ def entitlement_set(*, tenant: Tenant, module_code: str, enabled: bool, actor_em
         )
     with transaction.atomic():
         if enabled:
-            _entitlement, changed = Entitlement.objects.get_or_create(tenant=tenant, module_code=module_code)
+            _entitlement, changed = Entitlement.objects.get_or_create(
+                tenant=tenant, module_code=module_code
+            )
         else:
-            deleted, _by_model = Entitlement.objects.filter(tenant=tenant, module_code=module_code).delete()
+            deleted, _by_model = Entitlement.objects.filter(
+                tenant=tenant, module_code=module_code
+            ).delete()
             changed = deleted > 0
         if changed:
             EntitlementChange.objects.create(

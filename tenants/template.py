@@ -12,7 +12,6 @@ import hashlib
 import re
 
 from django.apps import apps
-
 from django.core.management import call_command
 from django.db import connection, transaction
 from django_tenants.utils import schema_exists

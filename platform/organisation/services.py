@@ -28,8 +28,12 @@ def areas_load_reference(*, region_code: str) -> tuple[int, int]:
         ids = dict(Kecamatan.objects.values_list("code", "id"))
         Desa.objects.bulk_create(
             [
-                Desa(code=d.code, name=d.name, kind=desa_kind(d.code),
-                     kecamatan_id=ids[d.code.rsplit(".", 1)[0]])
+                Desa(
+                    code=d.code,
+                    name=d.name,
+                    kind=desa_kind(d.code),
+                    kecamatan_id=ids[d.code.rsplit(".", 1)[0]],
+                )
                 for d in desa
             ],
             ignore_conflicts=True,
@@ -88,8 +92,9 @@ def areas_csv_parse(*, content: bytes, region_code: str, known_kecamatan: set[st
     for line, raw in enumerate(reader, start=2):
         code = (raw.get("code") or raw.get("Code") or "").strip()
         name = (raw.get("name") or raw.get("Name") or "").strip()
-        problems = _row_problems(code=code, name=name, region_code=region_code,
-                                 seen=seen, kecamatan=kecamatan)
+        problems = _row_problems(
+            code=code, name=name, region_code=region_code, seen=seen, kecamatan=kecamatan
+        )
         if problems:
             result.errors.extend(
                 _("Line %(line)d: %(problem)s") % {"line": line, "problem": p} for p in problems
