@@ -18,3 +18,12 @@ def worker_heartbeat_fanout_task() -> int:
             worker_heartbeat_task.delay()
         queued += 1
     return queued
+
+
+@shared_task(acks_late=True)
+def provisioning_run_task(run_id: int) -> str:
+    """Execute (or resume) a provisioning run; redelivered if the worker dies, and
+    the run's persisted steps make the second delivery pick up where it stopped."""
+    from tenants.provisioning.services import provisioning_execute
+
+    return provisioning_execute(run_id=run_id).status
