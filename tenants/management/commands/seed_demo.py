@@ -11,6 +11,8 @@ from django_tenants.utils import tenant_context
 
 from accounts.models import User
 from accounts.services import user_ensure
+from billing.services import billing_customer_ensure
+from organisation.services import areas_load_reference
 from tenants.models import Tenant
 from tenants.services import tenant_create
 
@@ -60,6 +62,8 @@ class Command(BaseCommand):
                     password=DEMO_PASSWORD,
                     is_regency_admin=True,
                 )
+                areas_load_reference(region_code=tenant.region_code)
+            billing_customer_ensure(tenant=tenant, email=demo_admin_email(demo.slug))
             self._report(f"{tenant.name} admin", demo_admin_email(demo.slug), created)
 
     def _report(self, what: str, name: str, created: bool) -> None:
