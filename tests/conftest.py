@@ -17,6 +17,9 @@ from core.db import tenant_connection
 from tenants.models import Tenant
 from tenants.routing import routing_forget_local
 
+# Shared fixtures: a real Celery worker (celery_worker_session), moto's S3 (s3_endpoint).
+pytest_plugins = ["tests.workers", "tests.s3", "tests.stripe_double"]
+
 DEMO_PASSWORD = "Sukowati-demo-2026"
 ROOT = "localhost"
 
