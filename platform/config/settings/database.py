@@ -26,5 +26,9 @@ DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 # Persistent connections matter more than anything else for throughput.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database host that stops answering must fail fast (readiness, requests), not hang.
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+    "DATABASE_CONNECT_TIMEOUT", default=5, minimum=1
+)
 # One test database per test run, so that runs on one machine never collide.
 DATABASES["default"]["TEST"] = {"NAME": f"test_sukowati_{os.getpid()}"}
