@@ -1,13 +1,19 @@
 """Host name -> regency, cached in-process.
 
 The stock django-tenants middleware costs a domain query and two `SET search_path`
-per request. Here each process keeps a dictionary of routes; a generation token in
-the shared `platform` cache says when any process changed a tenant, domain or
-entitlement, so every process drops its routes on its very next request.
+per request. Here each process keeps a dictionary of routes. A change to a tenant,
+domain or entitlement clears this process's routes at once and writes a new
+generation token to the shared `platform` cache; other processes compare their
+token with it at most every TENANT_ROUTING_RECHECK_SECONDS (default 1 s). Reading
+the shared cache on every request cost ~0.2 ms (file cache) to ~0.5 ms (Redis),
+most of a one-query page's budget; a change reaches every process within a second.
 """
 
+import time
 import uuid
 from dataclasses import dataclass
+
+from django.conf import settings
 
 from django.core.cache import caches
 from django.db import transaction
@@ -27,6 +33,7 @@ class Route:
 
 _routes: dict[str, Route | None] = {}
 _seen_generation: list[str | None] = [None]
+_checked_at: list[float] = [float("-inf")]
 
 
 def normalize_host(host: str) -> str:
@@ -42,10 +49,13 @@ def _current_generation() -> str | None:
 
 def route_for_host(host: str) -> Route | None:
     """The route for a normalized host; None where no regency answers to it."""
-    generation = _current_generation()
-    if generation != _seen_generation[0]:
-        _routes.clear()
-        _seen_generation[0] = generation
+    now = time.monotonic()
+    if now - _checked_at[0] >= settings.TENANT_ROUTING_RECHECK_SECONDS:
+        _checked_at[0] = now
+        generation = _current_generation()
+        if generation != _seen_generation[0]:
+            _routes.clear()
+            _seen_generation[0] = generation
     try:
         return _routes[host]
     except KeyError:
@@ -75,14 +85,17 @@ def routing_invalidate() -> None:
 
 
 def _bump() -> None:
+    generation = uuid.uuid4().hex
     _routes.clear()
-    caches["platform"].set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    caches["platform"].set(GENERATION_KEY, generation, timeout=None)
+    _seen_generation[0] = generation
 
 
 def routing_forget_local() -> None:
     """Drop this process's routes only (tests call it after rolling back)."""
     _routes.clear()
     _seen_generation[0] = None
+    _checked_at[0] = float("-inf")
 
 
 def tenant_activate(tenant: Tenant) -> None:

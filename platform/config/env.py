@@ -50,6 +50,19 @@ def env_int(name: str, *, default: int, minimum: int = 0) -> int:
     return number
 
 
+def env_float(name: str, *, default: float, minimum: float = 0.0) -> float:
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, got {value!r}.") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}.")
+    return number
+
+
 def env_list(name: str, *, default: list[str] | None = None) -> list[str]:
     value = _raw(name)
     if value is None:

@@ -86,3 +86,31 @@ def test_reserved_domain_does_not_route_until_attached(client, regencies):
 
     Domain.objects.create(tenant=regencies["dumai"], domain="reserved.localhost", is_active=False)
     assert client.get("/accounts/login/", HTTP_HOST="reserved.localhost").status_code == 404
+
+
+def _change_made_by_another_process(tenant_pk: int) -> None:
+    """What another web process does: write the row, then a new generation token.
+    No signal fires in this process."""
+    import uuid
+
+    from django.core.cache import caches
+
+    from tenants.routing import GENERATION_KEY
+
+    Tenant.objects.filter(pk=tenant_pk).update(status=Tenant.Status.SUSPENDED)
+    caches["platform"].set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def test_change_by_another_process_is_seen_at_the_next_recheck(client_for, regencies, settings):
+    settings.TENANT_ROUTING_RECHECK_SECONDS = 0
+    assert client_for("balangan").get("/").status_code == 302
+    _change_made_by_another_process(regencies["balangan"].pk)
+    assert client_for("balangan").get("/").status_code == 503
+
+
+def test_between_rechecks_the_process_keeps_its_routes(client_for, regencies, settings):
+    settings.TENANT_ROUTING_RECHECK_SECONDS = 3600
+    assert client_for("balangan").get("/").status_code == 302
+    _change_made_by_another_process(regencies["balangan"].pk)
+    # Still the cached route: no query, no cache read, until the recheck is due.
+    assert client_for("balangan").get("/").status_code == 302

@@ -1,5 +1,7 @@
 """django-tenants: one PostgreSQL schema per regency; the platform lives in `public`."""
 
+from config.env import env_float
+
 # Apps whose tables exist in both public and every regency schema: users live per schema.
 _PER_SCHEMA_APPS = [
     "django.contrib.contenttypes",
@@ -41,3 +43,7 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 # Our middleware only calls set_tenant when the schema changes, so a persistent
 # connection serving one regency does not repeat `SET search_path` per request.
 TENANT_LIMIT_SET_CALLS = True
+
+# How often a process checks whether another process changed tenants, domains or
+# entitlements (see tenants/routing.py). Changes made in the same process apply at once.
+TENANT_ROUTING_RECHECK_SECONDS = env_float("TENANT_ROUTING_RECHECK_SECONDS", default=1.0)
