@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils.functional import empty
 
 from accounts.models import User
 from core.db import tenant_connection
@@ -22,6 +23,23 @@ pytest_plugins = ["tests.workers", "tests.s3", "tests.stripe_double"]
 
 DEMO_PASSWORD = "Sukowati-demo-2026"
 ROOT = "localhost"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_from_the_apps() -> None:
+    """Serve static files straight from the apps, as a fresh checkout does: a
+    manifest left in var/static by `make run` must not make a newly added file
+    unresolvable in tests."""
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.core.files.storage import storages
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    storages._storages.pop("staticfiles", None)
+    staticfiles_storage._wrapped = empty
 
 
 @pytest.fixture(scope="session")
