@@ -14,7 +14,6 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-
 from django.core.cache import caches
 from django.db import transaction
 from django.http.request import split_domain_port

@@ -81,7 +81,7 @@ def support_enter(*, token: str, tenant: Tenant) -> tuple[User, SupportAccessGra
     with transaction.atomic():
         grant = (
             SupportAccessGrant.objects.select_for_update()
-            .filter(pk=payload.get("grant"), tenant=tenant)
+            .filter(pk=int(payload.get("grant") or 0), tenant=tenant)
             .first()
         )
         if grant is None or not payload.get("nonce") or grant.entry_nonce != payload["nonce"]:

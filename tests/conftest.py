@@ -38,8 +38,8 @@ def _static_files_from_the_apps() -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    storages._storages.pop("staticfiles", None)
-    staticfiles_storage._wrapped = empty
+    storages._storages.pop("staticfiles", None)  # type: ignore[attr-defined]
+    staticfiles_storage._wrapped = empty  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")

@@ -31,7 +31,7 @@ def nip_parse(raw: str, *, today: datetime.date | None = None) -> Nip:
         birth = datetime.date(int(value[0:4]), int(value[4:6]), int(value[6:8]))
     except ValueError:
         raise ValidationError(
-            _("Digits 1–8 of a NIP are the birth date (YYYYMMDD); %(part)s is not a date.")
+            _("Digits 1 to 8 of a NIP are the birth date (YYYYMMDD); %(part)s is not a date.")
             % {"part": value[0:8]},
             code="birth_date",
         ) from None
@@ -39,7 +39,7 @@ def nip_parse(raw: str, *, today: datetime.date | None = None) -> Nip:
     if not 1 <= month <= 12:
         raise ValidationError(
             _(
-                "Digits 9–14 of a NIP are the appointment year and month; %(part)s has no "
+                "Digits 9 to 14 of a NIP are the appointment year and month; %(part)s has no "
                 "month %(month)02d."
             )
             % {"part": value[8:14], "month": month},

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from accounts.middleware import SUPPORT_GRANT_SESSION_KEY
+from accounts.models import User
 from tenants.models import SupportAccessGrant
 from tenants.support_access import support_enter, support_grant_revoke
 
@@ -43,11 +44,9 @@ class SupportAccessListView(RegencyAdminRequiredMixin, ListView[SupportAccessGra
 class SupportAccessRevokeView(RegencyAdminRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         grant = get_object_or_404(SupportAccessGrant, pk=pk, tenant=request.tenant)  # type: ignore[attr-defined]
-        support_grant_revoke(
-            grant=grant,
-            by_email=request.user.email,  # type: ignore[union-attr]
-            by_name=request.user.get_full_name(),
-        )  # type: ignore[union-attr]
+        user = request.user
+        assert isinstance(user, User)  # RegencyAdminRequiredMixin signed them in
+        support_grant_revoke(grant=grant, by_email=user.email, by_name=user.get_full_name())
         messages.success(
             request, _("Support access of %(name)s has ended.") % {"name": grant.engineer_name}
         )

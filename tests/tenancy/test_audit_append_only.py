@@ -23,9 +23,12 @@ pytestmark = pytest.mark.django_db
 def test_raw_sql_cannot_update_delete_or_truncate(schema, statement):
     with schema_context(schema):
         event = audit_record(action="test.append_only", actor_email="a@example.test")
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement, [event.pk] if "%s" in statement else None)
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [event.pk] if "%s" in statement else None)
         event.refresh_from_db()
         assert event.action == "test.append_only"
 
