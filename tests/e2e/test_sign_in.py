@@ -88,14 +88,3 @@ def test_account_security_pages_keep_the_regency_layout(page, site):
     assert page.get_by_test_id("regency-name").inner_text() == "Lebak"
     assert heading(page) == "Autentikasi Dua Faktor"
     screenshot(page, "two-factor-desktop")
-
-
-def test_platform_engineer_sees_every_regency_on_the_console(page, site):
-    page.goto(site(None))
-    assert page.get_by_test_id("regency-name").inner_text() == "Sukowati"
-    sign_in(page, site(None), "engineer@sukowati.test")
-
-    table = page.get_by_test_id("tenant-table")
-    for name in ("Lebak", "Balangan", "Dumai"):
-        assert table.get_by_role("cell", name=name, exact=True).is_visible()
-    screenshot(page, "console-desktop")

@@ -33,8 +33,12 @@ urlpatterns = [
 @pytest.fixture
 def suspended_lebak(regencies, settings):
     settings.ROOT_URLCONF = __name__
-    tenant_transition(tenant=regencies["lebak"], to_status=Tenant.Status.SUSPENDED,
-                      actor=ENGINEER, reason="Tagihan belum dibayar")
+    tenant_transition(
+        tenant=regencies["lebak"],
+        to_status=Tenant.Status.SUSPENDED,
+        actor=ENGINEER,
+        reason="Tagihan belum dibayar",
+    )
     return regencies["lebak"]
 
 
@@ -72,8 +76,9 @@ def test_sign_in_page_stays_open_while_suspended(suspended_lebak):
 def test_suspension_leaves_data_untouched_and_reactivation_restores_service(suspended_lebak):
     with schema_context("lebak"):
         users = User.objects.count()
-    tenant_transition(tenant=suspended_lebak, to_status=Tenant.Status.ACTIVE,
-                      actor=ENGINEER, reason="Lunas")
+    tenant_transition(
+        tenant=suspended_lebak, to_status=Tenant.Status.ACTIVE, actor=ENGINEER, reason="Lunas"
+    )
     with schema_context("lebak"):
         assert User.objects.count() == users
     client = _signed_in(admin=False)

@@ -17,6 +17,10 @@ from tenants.models import Tenant
 from tenants.services import tenant_create
 
 DEMO_PASSWORD = "Sukowati-demo-2026"  # noqa: S105 - printed for newcomers on purpose
+# The demo engineer's TOTP secret (base32 of 20 bytes), published on purpose: the
+# console requires MFA, and `manage.py demo_totp` prints its current code. Any
+# authenticator app accepts it too. Never seed it outside a demo database.
+DEMO_TOTP_SECRET = "SUKOWATIDEMOSECRETSRAGENJAKARTA2"  # noqa: S105
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class Command(BaseCommand):
             platform_role=User.PlatformRole.ENGINEER,
         )
         self._report("platform engineer", ENGINEER_EMAIL, created)
+        self._report("engineer's TOTP authenticator", ENGINEER_EMAIL, demo_totp_ensure())
         for demo in DEMO_REGENCIES:
             tenant = Tenant.objects.filter(slug=demo.slug).first()
             if tenant is None:
@@ -70,6 +75,19 @@ class Command(BaseCommand):
         if self.verbosity >= 1:
             state = "created" if created else "exists"
             self.stdout.write(f"  {what}: {name} ({state})")
+
+
+def demo_totp_ensure() -> bool:
+    """Give the demo engineer a TOTP authenticator with DEMO_TOTP_SECRET, unless
+    they have one; returns whether it was created."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    engineer = User.objects.get(email=ENGINEER_EMAIL)
+    if Authenticator.objects.filter(user=engineer, type=Authenticator.Type.TOTP).exists():
+        return False
+    TOTP.activate(engineer, DEMO_TOTP_SECRET)
+    return True
 
 
 def demo_urls(port: int) -> list[tuple[str, str]]:
