@@ -22,6 +22,7 @@ from core.db import tenant_connection
 from tenants.management.commands.seed_demo import (
     DEMO_PASSWORD,
     DEMO_REGENCIES,
+    DEMO_TOTP_SECRET,
     ENGINEER_EMAIL,
     demo_admin_email,
     demo_urls,
@@ -185,6 +186,9 @@ def stack_banner(*, port: int) -> str:
     accounts += [(demo.slug, demo_admin_email(demo.slug)) for demo in DEMO_REGENCIES]
     lines += [f"  {label.ljust(width)}  {email}" for label, email in accounts]
     lines += [
+        "",
+        "The console asks for a two-factor code: add the demo secret",
+        f"{DEMO_TOTP_SECRET} to an authenticator app, or run `manage.py demo_totp`.",
         "",
         "Press Ctrl-C to stop web, worker and beat.",
         "",

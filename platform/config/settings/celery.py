@@ -66,4 +66,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.worker_heartbeat_fanout_task",
         "schedule": 300.0,
     },
+    # Storage used per regency, for the console's list (summing S3 keys is too slow
+    # for a page view).
+    "storage-usage-fanout": {
+        "task": "console.tasks.storage_usage_fanout_task",
+        "schedule": 3600.0,
+    },
 }
