@@ -38,7 +38,8 @@ bench: $(INSTALLED)
 	$(PY) -m pytest tests/bench -m bench -s -q
 
 migrate: $(INSTALLED)
-	$(PY) manage.py migrate_schemas
+	$(PY) manage.py migrate_schemas --shared
+	$(PY) manage.py fleet_migrate
 
 ## Remove the embedded database, broker queue, cache and files (asks first).
 clean-var:

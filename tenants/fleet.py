@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from django.apps import apps
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.translation import gettext_lazy as _
 
@@ -113,19 +114,19 @@ def fleet_migrate(
     reports: dict[str, SchemaReport] = {}
 
     def collect(report: SchemaReport) -> None:
+        report = _named(report, fleet[report.schema_name])
         reports[report.schema_name] = report
         if on_report is not None:
             on_report(report)
 
-    if processes <= 1 or len(targets) == 1:
+    # A daemonic process (a pool worker itself) may not start children.
+    if processes <= 1 or len(targets) == 1 or multiprocessing.current_process().daemon:
         for schema in targets:
             collect(schema_migrate(schema))
     else:
         database = {key: connection.settings_dict.get(key) for key in _CONNECTION_KEYS}
         _run_in_pool(targets, min(processes, len(targets)), database, collect)
-    return [
-        _named(reports.get(schema) or _lost(schema), fleet[schema]) for schema in targets
-    ]
+    return [reports.get(schema) or _named(_lost(schema), fleet[schema]) for schema in targets]
 
 
 def _run_in_pool(
@@ -178,15 +179,11 @@ def _named(report: SchemaReport, tenant: str) -> SchemaReport:
 def _worker_init(database: dict[str, Any]) -> None:
     """Runs once in each worker: Django ready, and a connection of its own."""
     global _in_worker
-    from django.apps import apps
-
     if not apps.ready:  # spawn: a fresh interpreter
         import django
 
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
         django.setup()
-    from django.db import connections
-
     for alias in [conn.alias for conn in connections.all(initialized_only=True)]:
         # Inherited over fork, this is the parent's open session: closing it would
         # end that session too (libpq says goodbye on the shared socket).
@@ -259,10 +256,18 @@ def schema_applied_migrations(schema_name: str) -> set[tuple[str, str]] | None:
         return {(app, name) for app, name in cursor.fetchall()}
 
 
+_STATE_LABELS = {
+    "current": _("up to date"),
+    "pending": _("migrations pending"),
+    "no schema": _("no schema"),
+}
+
+
 def fleet_migration_state() -> list[dict[str, Any]]:
-    """Per tenant row, for the console's fleet page: schema, tenant, is_template,
-    status ("current", "pending" or "no schema"), applied (count of recorded
-    migrations) and pending (names of the tenant apps' migrations not applied)."""
+    """Per tenant row, for the console's fleet page: schema, tenant, slug,
+    is_template, status ("current", "pending" or "no schema") and its label,
+    applied (count of recorded migrations) and pending (the tenant apps'
+    migrations not applied, as "app.name"). The template comes first."""
     from tenants.models import Tenant
     from tenants.template import _tenant_migrations_on_disk
 
@@ -271,9 +276,7 @@ def fleet_migration_state() -> list[dict[str, Any]]:
     state = []
     for tenant in Tenant.objects.order_by("-is_template", "name"):
         applied = (
-            schema_applied_migrations(tenant.schema_name)
-            if tenant.schema_name in fleet
-            else None
+            schema_applied_migrations(tenant.schema_name) if tenant.schema_name in fleet else None
         )
         pending = sorted(on_disk - applied) if applied is not None else []
         if tenant.schema_name not in fleet:
@@ -287,6 +290,7 @@ def fleet_migration_state() -> list[dict[str, Any]]:
                 "slug": tenant.slug,
                 "is_template": tenant.is_template,
                 "status": status,
+                "status_label": str(_STATE_LABELS[status]),
                 "applied": len(applied or ()),
                 "pending": [f"{app}.{name}" for app, name in pending],
             }
