@@ -142,10 +142,11 @@ def live_server_port(
             process.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(chromium: Path, django_db_setup: None) -> Iterator[Any]:
     # Playwright's sync API keeps an event loop running in this thread, and Django
-    # refuses database calls while one is: the test database is set up first.
+    # refuses database calls while one is: the test database is set up first, and
+    # the browser is closed when the browser suite ends, before any other test runs.
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)

@@ -44,17 +44,11 @@ def _english() -> Iterator[None]:
 
 
 @pytest.fixture
-def committed_tenant(
-    django_db_setup: None, django_db_blocker: Any, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Any]:
+def committed_tenant(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
     """`committed_tenant("fleet_x", behind=True, broken=True)` commits a tenant
     cloned from the template; `behind` migrates its organisation app back to
     zero, `broken` then puts a table in the way of migrating it forward again.
     The test runs with database access in autocommit, like the workers."""
-    # pytest-django runs tests without the db fixture last, after the e2e tests,
-    # whose session-long Playwright browser leaves this thread looking as if an
-    # event loop ran in it; nothing here is async.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     made: list[str] = []
 
     def make(schema: str, *, behind: bool = False, broken: bool = False) -> Tenant:
