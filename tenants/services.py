@@ -26,32 +26,13 @@ def tenant_create(
     name: str | None = None,
     status: str = Tenant.Status.ACTIVE,
 ) -> Tenant:
-    """Create a regency with its schema (all migrations applied) and its domains.
-
-    `domains` defaults to `<slug>.<root domain>`; the first is the primary."""
-    _validate_new_tenant(slug=slug, region_code=region_code)
-    regency = regency_get(region_code)
-    assert regency is not None  # checked by _validate_new_tenant
-    tenant = Tenant(
-        slug=slug,
-        schema_name=schema_name_for_slug(slug),
-        name=name or regency.short_name,
-        region_code=region_code,
-        province=regency.province_name,
-        time_zone=regency.time_zone,
-        status=status,
-    )
-    tenant.full_clean()
+    """Create a regency at once, with its schema (cloned from the template) and its
+    domains; `domains` defaults to `<slug>.<root domain>`, the first is the primary.
+    Provisioning is the audited path for real regencies; this serves the demo seed."""
+    tenant = _tenant_new(slug=slug, region_code=region_code, name=name, status=status)
     hosts = domains or [f"{slug}.{settings.ROOT_DOMAIN}"]
     for host in hosts:
         validate_new_domain(host)
-    if schema_exists(tenant.schema_name):
-        raise ValidationError(
-            {
-                "slug": _("A schema named '%(schema)s' already exists in the database.")
-                % {"schema": tenant.schema_name}
-            }
-        )
     with transaction.atomic():
         tenant.save()
         # DDL is transactional in PostgreSQL: a failure below rolls the new schema
@@ -59,6 +40,32 @@ def tenant_create(
         schema_clone_from_template(tenant.schema_name)
         for index, host in enumerate(hosts):
             Domain.objects.create(tenant=tenant, domain=host, is_primary=index == 0)
+    return tenant
+
+
+def _tenant_new(*, slug: str, region_code: str, name: str | None, status: str) -> Tenant:
+    """An unsaved, fully validated Tenant with its facts from the national list."""
+    _validate_new_tenant(slug=slug, region_code=region_code)
+    regency = regency_get(region_code)
+    assert regency is not None  # checked by _validate_new_tenant
+    schema_name = schema_name_for_slug(slug)
+    if schema_exists(schema_name):
+        raise ValidationError(
+            {
+                "slug": _("A schema named '%(schema)s' already exists in the database.")
+                % {"schema": schema_name}
+            }
+        )
+    tenant = Tenant(
+        slug=slug,
+        schema_name=schema_name,
+        name=name or regency.short_name,
+        region_code=region_code,
+        province=regency.province_name,
+        time_zone=regency.time_zone,
+        status=status,
+    )
+    tenant.full_clean()
     return tenant
 
 
@@ -195,26 +202,9 @@ def tenant_prospect_create(
     *, slug: str, region_code: str, actor_email: str, name: str | None = None
 ) -> Tenant:
     """Record a surveyed region as a prospect: a row, no schema yet."""
-    _validate_new_tenant(slug=slug, region_code=region_code)
-    regency = regency_get(region_code)
-    assert regency is not None  # checked by _validate_new_tenant
-    if schema_exists(schema_name_for_slug(slug)):
-        raise ValidationError(
-            {
-                "slug": _("A schema named '%(schema)s' already exists in the database.")
-                % {"schema": schema_name_for_slug(slug)}
-            }
-        )
-    tenant = Tenant(
-        slug=slug,
-        schema_name=schema_name_for_slug(slug),
-        name=name or regency.short_name,
-        region_code=region_code,
-        province=regency.province_name,
-        time_zone=regency.time_zone,
-        status=Tenant.Status.PROSPECT,
+    tenant = _tenant_new(
+        slug=slug, region_code=region_code, name=name, status=Tenant.Status.PROSPECT
     )
-    tenant.full_clean()
     with transaction.atomic():
         tenant.save()
         platform_audit(
