@@ -33,8 +33,13 @@ def _english():
 
 def _tenant(status: str) -> Tenant:
     return Tenant.objects.create(
-        schema_name="pacitan", slug="pacitan", name="Pacitan", region_code="35.01",
-        province="Jawa Timur", time_zone="Asia/Jakarta", status=status,
+        schema_name="pacitan",
+        slug="pacitan",
+        name="Pacitan",
+        region_code="35.01",
+        province="Jawa Timur",
+        time_zone="Asia/Jakarta",
+        status=status,
     )
 
 
@@ -87,8 +92,13 @@ def test_a_reason_is_required():
 
 def test_reactivation_is_refused_while_another_instance_serves_the_region(regencies):
     copy = Tenant.objects.create(
-        schema_name="lebak_copy", slug="lebak-copy", name="Lebak (salinan)",
-        region_code="36.02", province="Banten", time_zone="Asia/Jakarta", status=S.SUSPENDED,
+        schema_name="lebak_copy",
+        slug="lebak-copy",
+        name="Lebak (salinan)",
+        region_code="36.02",
+        province="Banten",
+        time_zone="Asia/Jakarta",
+        status=S.SUSPENDED,
     )
     with pytest.raises(TransitionRefused, match="already served by lebak"):
         tenant_transition(tenant=copy, to_status=S.ACTIVE, actor=ENGINEER, reason="restore")

@@ -45,8 +45,11 @@ def maros() -> Tenant:
 
 def _start(tenant: Tenant, **extra) -> ProvisioningRun:
     return provisioning_start(
-        tenant=tenant, admin_email="admin@maroskab.go.id", admin_name="Andi Baso",
-        actor=ENGINEER, **extra,
+        tenant=tenant,
+        admin_email="admin@maroskab.go.id",
+        admin_name="Andi Baso",
+        actor=ENGINEER,
+        **extra,
     )
 
 
@@ -82,7 +85,8 @@ def test_invitation_link_lets_the_admin_set_a_password(maros, client):
     path = link.strip().removeprefix("http://maros.localhost")
     form = client.get(path, HTTP_HOST="maros.localhost", follow=True)
     response = client.post(
-        form.wsgi_request.path, {"password1": "Makassar-2026!", "password2": "Makassar-2026!"},
+        form.wsgi_request.path,
+        {"password1": "Makassar-2026!", "password2": "Makassar-2026!"},
         HTTP_HOST="maros.localhost",
     )
     assert response.status_code == 302

@@ -26,8 +26,12 @@ def fresh_tenant_row():
 
     def make(schema: str) -> Tenant:
         return Tenant.objects.create(
-            schema_name=schema, slug=schema, name=schema, region_code="73.09",
-            time_zone="Asia/Makassar", status=Tenant.Status.PROSPECT,
+            schema_name=schema,
+            slug=schema,
+            name=schema,
+            region_code="73.09",
+            time_zone="Asia/Makassar",
+            status=Tenant.Status.PROSPECT,
         )
 
     return make
