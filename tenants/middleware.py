@@ -45,6 +45,10 @@ class TenantRoutingMiddleware:
         tenant_activate(tenant)
         request.tenant = tenant  # type: ignore[attr-defined]
         request.entitled_modules = route.modules  # type: ignore[attr-defined]
+        if tenant.time_zone == settings.TIME_ZONE:
+            # The default zone is already current (every request that changes it
+            # restores it), so most WIB regencies skip the thread-local switch.
+            return self.get_response(request)
         timezone.activate(ZoneInfo(tenant.time_zone))
         try:
             return self.get_response(request)
