@@ -4,7 +4,7 @@ from pathlib import Path
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_str
+from config.env import env_bool, env_list, env_str
 
 # Lets generic Django classes be subscripted at run time (ListView[Model]) for mypy.
 django_stubs_ext.monkeypatch()
@@ -28,6 +28,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Old keys still accepted for signatures (sessions, reset and entry links) while a
+# rotated key takes over: rotate by moving the old key here, then drop it later.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
 # Regencies live at <slug>.<root domain> (or custom domains); the platform console at
