@@ -43,7 +43,10 @@ ROOT_DOMAIN = (env_str("SUKOWATI_ROOT_DOMAIN", default="localhost") or "localhos
 ALLOWED_HOSTS = ["*"]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request, and its response, carry its id.
+    "core.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware_security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Must come before anything that touches the database: it picks the schema.
     "tenants.middleware.TenantRoutingMiddleware",
@@ -98,11 +101,3 @@ SESSION_COOKIE_HTTPONLY = True
 # Host-only session cookies: a regency's session never travels to another regency.
 SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
-}
