@@ -3,14 +3,22 @@ actions land in `public`, a regency's in its own schema."""
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from core.models import AuditEvent
 
 
-def _client_ip(request: HttpRequest | None) -> str | None:
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address, looking through TRUSTED_PROXY_COUNT proxies."""
     if request is None:
         return None
+    hops = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.headers.get("x-forwarded-for", "")
+    if hops > 0 and forwarded:
+        chain = [part.strip() for part in forwarded.split(",")]
+        if len(chain) >= hops:
+            return chain[-hops] or None
     address = request.META.get("REMOTE_ADDR")
     return str(address) if address else None
 
@@ -30,7 +38,7 @@ def audit_record(
         action=action,
         target=target,
         detail=detail or {},
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
     )
     event.full_clean()
     event.save()

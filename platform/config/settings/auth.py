@@ -1,6 +1,15 @@
 """Sign-in through django-allauth in every schema: email + password, TOTP MFA."""
 
+from config.env import env_int
+
 AUTH_USER_MODEL = "accounts.User"
+
+# Proxies in front of the app (nginx in compose, the ALB in AWS: 1 each; 0 when the app
+# is reached directly). The client's address, for rate limits and the audit log, is the
+# X-Forwarded-For entry this many hops from the right; without it every visitor would
+# look like the proxy and share one rate limit.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
