@@ -2,7 +2,6 @@
 (tenant-schemas-celery) and run there."""
 
 import os
-
 from typing import Any
 
 from celery.signals import setup_logging
