@@ -6,8 +6,10 @@ from core.audit import client_ip
 
 
 def _request(forwarded: str | None):
-    headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
-    return RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", **headers)
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2")
+    if forwarded:
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return request
 
 
 def test_without_trusted_proxies_the_peer_address_counts(settings):
