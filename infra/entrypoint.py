@@ -39,7 +39,7 @@ for _path in (str(ROOT / "platform"), str(ROOT)):
 import psycopg  # noqa: E402
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
-from config.env import env_bool, env_int, env_url  # noqa: E402
+from config.env import env_bool, env_int, env_str, env_url  # noqa: E402
 
 # Any fixed number works as long as every release uses the same one: "Suko".
 MIGRATION_LOCK_KEY = 0x53756B6F
@@ -221,21 +221,15 @@ def run_migrations() -> None:
 
 
 def _int(env: Mapping[str, str], name: str, *, default: int, minimum: int = 0) -> int:
-    """env_int against an explicit mapping, so command lines can be built from one."""
-    value = env.get(name, "").strip()
-    if not value:
-        return default
+    """config.env's reader, against the environment the command line is built from."""
     try:
-        number = int(value)
-    except ValueError:
-        raise StartupError(f"{name} must be a whole number, got {value!r}.") from None
-    if number < minimum:
-        raise StartupError(f"{name} must be at least {minimum}, got {number}.")
-    return number
+        return env_int(name, default=default, minimum=minimum, environ=env)
+    except ImproperlyConfigured as error:
+        raise StartupError(str(error)) from None
 
 
 def _str(env: Mapping[str, str], name: str, *, default: str) -> str:
-    return env.get(name, "").strip() or default
+    return env_str(name, default=default, environ=env) or default
 
 
 def var_dir(env: Mapping[str, str]) -> Path:

@@ -6,6 +6,7 @@ surfacing later as a confusing runtime error.
 """
 
 import os
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -14,15 +15,18 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
-def _raw(name: str) -> str | None:
-    value = os.environ.get(name)
+def _raw(name: str, environ: Mapping[str, str] | None = None) -> str | None:
+    value = (os.environ if environ is None else environ).get(name)
     if value is None or value.strip() == "":
         return None
     return value.strip()
 
 
-def env_str(name: str, *, default: str | None = None) -> str | None:
-    value = _raw(name)
+def env_str(
+    name: str, *, default: str | None = None, environ: Mapping[str, str] | None = None
+) -> str | None:
+    """`environ` (default: the process's) lets a caller read a prepared environment."""
+    value = _raw(name, environ)
     return default if value is None else value
 
 
@@ -37,8 +41,10 @@ def env_bool(name: str, *, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be one of {sorted(_TRUE | _FALSE)}, got {value!r}.")
 
 
-def env_int(name: str, *, default: int, minimum: int = 0) -> int:
-    value = _raw(name)
+def env_int(
+    name: str, *, default: int, minimum: int = 0, environ: Mapping[str, str] | None = None
+) -> int:
+    value = _raw(name, environ)
     if value is None:
         return default
     try:
