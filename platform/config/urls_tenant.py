@@ -15,5 +15,6 @@ urlpatterns = [
     *[
         path(f"{module.code}/", include((f"{module.name}.urls", module.code)))
         for module in installed_modules()
+        if module.has_urls
     ],
 ]

@@ -10,6 +10,6 @@ def regency(request: HttpRequest) -> dict[str, object]:
     nav = [
         NavItem(code=module.code, label=module.label_text, entries=module.menu)
         for module in installed_modules()
-        if module.code in entitled
+        if module.code in entitled and module.has_urls
     ]
     return {"regency": tenant, "module_nav": nav}

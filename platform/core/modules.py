@@ -5,6 +5,7 @@ finds modules through the app registry, mounts their URLs under their code, show
 their menu entries to entitled regencies, and hands their roles and billable meters
 to onboarding and billing."""
 
+import importlib.util
 from dataclasses import dataclass, field
 
 from django.apps import AppConfig, apps
@@ -21,6 +22,9 @@ class MenuEntry:
 class Role:
     code: str
     label: str | Promise
+    # Roles that approve or see much personal data: their holders must turn on
+    # two-factor sign-in before they can use the site.
+    requires_mfa: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,12 @@ class ModuleConfig(AppConfig):
     roles: tuple[Role, ...] = ()
     meters: tuple[Meter, ...] = ()
 
+    @property
+    def has_urls(self) -> bool:
+        """Whether the module has pages yet: its roles and meters can be declared
+        (for onboarding and billing) before its screens exist."""
+        return importlib.util.find_spec(f"{self.name}.urls") is not None
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -52,3 +62,19 @@ def installed_modules() -> list[ModuleConfig]:
 
 def module_codes() -> frozenset[str]:
     return frozenset(module.code for module in installed_modules())
+
+
+def module_by_code(code: str) -> ModuleConfig | None:
+    return next((module for module in installed_modules() if module.code == code), None)
+
+
+def role_catalogue() -> list[tuple[ModuleConfig, Role]]:
+    """Every role every installed module declares, in module order."""
+    return [(module, role) for module in installed_modules() for role in module.roles]
+
+
+def role_lookup(module_code: str, role_code: str) -> Role | None:
+    module = module_by_code(module_code)
+    if module is None:
+        return None
+    return next((role for role in module.roles if role.code == role_code), None)

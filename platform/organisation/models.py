@@ -44,3 +44,72 @@ class Desa(models.Model):
 
 def desa_kind(code: str) -> str:
     return Desa.Kind.KELURAHAN if code.rsplit(".", 1)[-1].startswith("1") else Desa.Kind.DESA
+
+
+class WorkUnit(models.Model):
+    """A work unit of the regency government (Satker/OPD): a dinas, badan,
+    sekretariat, kecamatan office, or a bidang/bagian/UPT inside one. A tree: a
+    scope on a unit covers the units under it."""
+
+    class Kind(models.TextChoices):
+        SEKRETARIAT = "sekretariat", _("Secretariat")
+        DINAS = "dinas", _("Agency (dinas)")
+        BADAN = "badan", _("Board (badan)")
+        INSPEKTORAT = "inspektorat", _("Inspectorate")
+        KECAMATAN = "kecamatan", _("Kecamatan office")
+        KELURAHAN = "kelurahan", _("Kelurahan office")
+        BAGIAN = "bagian", _("Division (bagian/bidang)")
+        UPT = "upt", _("Technical unit (UPT)")
+        OTHER = "other", _("Other")
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DINAS)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    # The kecamatan a kecamatan or kelurahan office serves.
+    kecamatan = models.ForeignKey(
+        Kecamatan,
+        verbose_name=_("kecamatan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_units",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("work unit")
+        verbose_name_plural = _("work units")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Position(models.Model):
+    """A position (jabatan) a civil servant holds: Kepala Dinas, Camat, analyst..."""
+
+    class Kind(models.TextChoices):
+        STRUCTURAL = "structural", _("Structural")
+        FUNCTIONAL = "functional", _("Functional")
+        EXECUTIVE = "executive", _("Executive (pelaksana)")
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EXECUTIVE)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+
+    def __str__(self) -> str:
+        return self.name

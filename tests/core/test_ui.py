@@ -98,6 +98,7 @@ class FakeModule:
     code: str
     label_text: str
     menu: tuple[MenuEntry, ...] = ()
+    has_urls: bool = True
 
 
 def test_navigation_shows_only_the_modules_the_regency_is_entitled_to(

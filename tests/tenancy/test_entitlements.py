@@ -16,6 +16,10 @@ class SampleModule(ModuleConfig):
     label_text = "Sample service"
     menu = (MenuEntry(label="Inbox", url_name="inbox"),)
 
+    @property
+    def has_urls(self) -> bool:
+        return True  # its URLs are tests.core.sample_module_urls
+
 
 @pytest.fixture
 def sample_module(monkeypatch, settings):

@@ -15,7 +15,7 @@ _PER_SCHEMA_APPS = [
 ]
 
 # Platform apps whose tables exist only in each regency's schema.
-_REGENCY_APPS = ["organisation"]
+_REGENCY_APPS = ["organisation", "staff"]
 
 SHARED_APPS = [
     "django_tenants",
@@ -29,7 +29,7 @@ SHARED_APPS = [
 
 # Every e-government module is a tenant app; whether a regency may use it is an
 # entitlement (tenants.Entitlement), never a move between these lists.
-MODULE_APPS: list[str] = []
+MODULE_APPS: list[str] = ["modules.permits", "modules.ktp", "modules.kantaya"]
 
 TENANT_APPS = [*_PER_SCHEMA_APPS, *_REGENCY_APPS, *MODULE_APPS]
 

@@ -1,0 +1,19 @@
+"""The one-stop permit service (PTSP): apply, process on time, issue, track, rate."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.modules import Meter, ModuleConfig, Role
+
+
+class PermitsConfig(ModuleConfig):
+    name = "modules.permits"
+    label = "permits"
+    code = "permits"
+    label_text = _("One-stop permits")
+    roles = (
+        Role(code="front_office", label=_("Front office")),
+        Role(code="back_office", label=_("Back office")),
+        Role(code="technical_team", label=_("Technical team")),
+        Role(code="approver", label=_("Approver"), requires_mfa=True),
+    )
+    meters = (Meter(code="permits.issued", label=_("Permit certificates issued")),)

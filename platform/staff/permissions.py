@@ -1,0 +1,118 @@
+"""The one place modules ask what a person may do.
+
+A role assignment holds over a scope: the whole regency, one work unit (with the
+units under it) or one kecamatan. Modules never read RoleAssignment themselves:
+they ask `permission_check` about one item, or `permission_scope` for a filter
+over a queryset (inboxes), so that the meaning of a scope lives here only."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from accounts.models import User
+from organisation.models import WorkUnit
+from staff.models import RoleAssignment
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a person's roles reach: everything, or these units and kecamatan."""
+
+    whole_regency: bool
+    work_unit_ids: frozenset[int]
+    kecamatan_ids: frozenset[int]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.whole_regency or self.work_unit_ids or self.kecamatan_ids)
+
+    def covers(self, *, work_unit_id: int | None = None, kecamatan_id: int | None = None) -> bool:
+        if self.whole_regency:
+            return True
+        return (work_unit_id is not None and work_unit_id in self.work_unit_ids) or (
+            kecamatan_id is not None and kecamatan_id in self.kecamatan_ids
+        )
+
+    def q(self, *, work_unit_field: str | None = None, kecamatan_field: str | None = None) -> Q:
+        """A filter keeping the rows this scope covers, given the fields that hold
+        a row's work unit and kecamatan. An empty scope keeps nothing."""
+        if self.whole_regency:
+            return Q()
+        condition = Q(pk__in=[])
+        if work_unit_field and self.work_unit_ids:
+            condition |= Q(**{f"{work_unit_field}__in": self.work_unit_ids})
+        if kecamatan_field and self.kecamatan_ids:
+            condition |= Q(**{f"{kecamatan_field}__in": self.kecamatan_ids})
+        return condition
+
+
+NO_SCOPE = Scope(whole_regency=False, work_unit_ids=frozenset(), kecamatan_ids=frozenset())
+
+
+def work_unit_descendant_ids(root_ids: Iterable[int]) -> set[int]:
+    """The given units and every unit under them (one query; a regency has hundreds)."""
+    children: dict[int | None, list[int]] = {}
+    for unit_id, parent_id in WorkUnit.objects.values_list("id", "parent_id"):
+        children.setdefault(parent_id, []).append(unit_id)
+    found: set[int] = set()
+    pending = list(root_ids)
+    while pending:
+        unit_id = pending.pop()
+        if unit_id in found:
+            continue
+        found.add(unit_id)
+        pending.extend(children.get(unit_id, ()))
+    return found
+
+
+def permission_scope(user: User, *, module: str, roles: Iterable[str]) -> Scope:
+    """Where `user` holds any of `roles` of `module`. Inactive people hold nothing."""
+    if not user.is_authenticated or not user.is_active:
+        return NO_SCOPE
+    assignments = list(
+        RoleAssignment.objects.filter(user=user, module=module, role__in=list(roles)).values_list(
+            "scope", "work_unit_id", "kecamatan_id"
+        )
+    )
+    if not assignments:
+        return NO_SCOPE
+    if any(scope == RoleAssignment.Scope.REGENCY for scope, _, _ in assignments):
+        return Scope(whole_regency=True, work_unit_ids=frozenset(), kecamatan_ids=frozenset())
+    unit_roots = [unit for scope, unit, _ in assignments if unit is not None]
+    return Scope(
+        whole_regency=False,
+        work_unit_ids=frozenset(work_unit_descendant_ids(unit_roots))
+        if unit_roots
+        else frozenset(),
+        kecamatan_ids=frozenset(kec for _, _, kec in assignments if kec is not None),
+    )
+
+
+def permission_check(
+    user: User,
+    *,
+    module: str,
+    roles: Iterable[str],
+    work_unit_id: int | None = None,
+    kecamatan_id: int | None = None,
+) -> bool:
+    """Whether `user` holds one of `roles` over an item in this work unit or
+    kecamatan. With neither given, any assignment of the role counts (a menu)."""
+    scope = permission_scope(user, module=module, roles=roles)
+    if work_unit_id is None and kecamatan_id is None:
+        return not scope.is_empty
+    return scope.covers(work_unit_id=work_unit_id, kecamatan_id=kecamatan_id)
+
+
+def mfa_required(user: User) -> bool:
+    """Regency admins, and holders of a role that asks for it, must use 2FA."""
+    from core.modules import role_lookup
+
+    if user.is_regency_admin:
+        return True
+    held = RoleAssignment.objects.filter(user=user).values_list("module", "role").distinct()
+    return any(
+        (role := role_lookup(module, code)) is not None and role.requires_mfa
+        for module, code in held
+    )
