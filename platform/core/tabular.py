@@ -49,8 +49,11 @@ def table_read(
         )
     if not data.strip():
         raise TableError(_("The file is empty."))
-    raw_rows = _xlsx_rows(data) if data[:4] == b"PK\x03\x04" else _csv_rows(data)
-    return _table_from_rows(raw_rows, required=required, optional=optional, filename=filename)
+    is_zip = data[:4] == b"PK\x03\x04"
+    if filename.lower().endswith((".xlsx", ".xlsm")) and not is_zip:
+        raise TableError(_("The XLSX file is damaged or not a spreadsheet."))
+    raw_rows = _xlsx_rows(data) if is_zip else _csv_rows(data)
+    return _table_from_rows(raw_rows, required=required, optional=optional)
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -110,14 +113,14 @@ def _cell_text(value: object) -> str:
 
 
 def _table_from_rows(
-    raw_rows: list[list[str]], *, required: Sequence[str], optional: Sequence[str], filename: str
+    raw_rows: list[list[str]], *, required: Sequence[str], optional: Sequence[str]
 ) -> Table:
     lines = [
         (number, row) for number, row in enumerate(raw_rows, start=1) if any(c.strip() for c in row)
     ]
     if not lines:
         raise TableError(_("The file is empty."))
-    header_line, header = lines[0]
+    header = lines[0][1]
     names = [cell.strip().lower() for cell in header]
     missing = [column for column in required if column not in names]
     if missing:
