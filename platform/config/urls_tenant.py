@@ -12,6 +12,9 @@ urlpatterns = [
     *common_patterns,
     path("", views.RegencyHomeView.as_view(), name="home"),
     path("support-access/", include("accounts.urls")),
+    path("organisation/", include("organisation.urls")),
+    path("staff/", include("staff.urls")),
+    path("audit/", include("core.urls_audit")),
     *[
         path(f"{module.code}/", include((f"{module.name}.urls", module.code)))
         for module in installed_modules()

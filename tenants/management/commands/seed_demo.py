@@ -12,7 +12,9 @@ from django_tenants.utils import tenant_context
 from accounts.models import User
 from accounts.services import user_ensure
 from billing.services import billing_customer_ensure
+from organisation.demo import demo_organisation_seed
 from organisation.services import areas_load_reference
+from staff.demo import demo_staff_seed
 from tenants.models import Tenant
 from tenants.services import tenant_create
 
@@ -68,6 +70,8 @@ class Command(BaseCommand):
                     is_regency_admin=True,
                 )
                 areas_load_reference(region_code=tenant.region_code)
+                self._report(f"{tenant.name} organisation rows", "", demo_organisation_seed() > 0)
+                self._report(f"{tenant.name} staff", "", demo_staff_seed() > 0)
             billing_customer_ensure(tenant=tenant, email=demo_admin_email(demo.slug))
             self._report(f"{tenant.name} admin", demo_admin_email(demo.slug), created)
 
