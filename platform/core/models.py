@@ -40,3 +40,17 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.target}"
+
+
+class Holiday(models.Model):
+    """A day off in this schema's calendar: a regency's holidays in its schema
+    (national holidays, cuti bersama and its own), used by working-day deadlines."""
+
+    date = models.DateField(unique=True)
+    name = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
