@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core.modules import Meter, ModuleConfig, Role
+from core.modules import MenuEntry, Meter, ModuleConfig, Role
 
 
 class PermitsConfig(ModuleConfig):
@@ -10,6 +10,13 @@ class PermitsConfig(ModuleConfig):
     label = "permits"
     code = "permits"
     label_text = _("One-stop permits")
+    menu = (
+        MenuEntry(label=_("Apply for a permit"), url_name="apply_start"),
+        MenuEntry(label=_("Inbox"), url_name="inbox"),
+        MenuEntry(label=_("Service catalogue"), url_name="catalogue"),
+        MenuEntry(label=_("Track an application"), url_name="track"),
+        MenuEntry(label=_("Dashboard"), url_name="dashboard"),
+    )
     roles = (
         Role(code="front_office", label=_("Front office")),
         Role(code="back_office", label=_("Back office")),
