@@ -1,4 +1,5 @@
-"""Writes on a regency's areas. They run in the schema of the current regency."""
+"""Writes on a regency's areas (kecamatan and desa/kelurahan). They run in the
+schema of the current regency."""
 
 import csv
 import io
@@ -92,12 +93,13 @@ def areas_csv_parse(*, content: bytes, region_code: str, known_kecamatan: set[st
     for line, raw in enumerate(reader, start=2):
         code = (raw.get("code") or raw.get("Code") or "").strip()
         name = (raw.get("name") or raw.get("Name") or "").strip()
-        problems = _row_problems(
+        problems = area_row_problems(
             code=code, name=name, region_code=region_code, seen=seen, kecamatan=kecamatan
         )
         if problems:
             result.errors.extend(
-                _("Line %(line)d: %(problem)s") % {"line": line, "problem": p} for p in problems
+                _("Line %(line)d: %(problem)s") % {"line": line, "problem": p}
+                for _column, p in problems
             )
             continue
         seen.add(code)
@@ -109,30 +111,42 @@ def areas_csv_parse(*, content: bytes, region_code: str, known_kecamatan: set[st
     return result
 
 
-def _row_problems(
+def area_row_problems(
     *, code: str, name: str, region_code: str, seen: set[str], kecamatan: set[str]
-) -> list[str]:
+) -> list[tuple[str, str]]:
+    """The problems of one row of an area list, as (column, message)."""
     problems = []
     if not (KECAMATAN_RE.match(code) or DESA_RE.match(code)):
         problems.append(
-            _("'%(code)s' is not a kecamatan (NN.NN.NN) or desa/kelurahan (NN.NN.NN.NNNN) code.")
-            % {"code": code}
+            (
+                "code",
+                _(
+                    "'%(code)s' is not a kecamatan (NN.NN.NN) or desa/kelurahan (NN.NN.NN.NNNN) "
+                    "code."
+                )
+                % {"code": code},
+            )
         )
     elif not code.startswith(f"{region_code}."):
         problems.append(
-            _("%(code)s is outside this regency (%(region)s).")
-            % {"code": code, "region": region_code}
+            (
+                "code",
+                _("%(code)s is outside this regency (%(region)s).")
+                % {"code": code, "region": region_code},
+            )
         )
     elif DESA_RE.match(code) and code.rsplit(".", 1)[0] not in kecamatan:
-        problems.append(_("%(code)s belongs to a kecamatan that does not exist.") % {"code": code})
+        problems.append(
+            ("code", _("%(code)s belongs to a kecamatan that does not exist.") % {"code": code})
+        )
     if code in seen:
-        problems.append(_("%(code)s appears twice in the file.") % {"code": code})
+        problems.append(("code", _("%(code)s appears twice in the file.") % {"code": code}))
     if not name:
-        problems.append(_("The name is empty."))
+        problems.append(("name", _("The name is empty.")))
     elif len(name) > 120:
-        problems.append(_("The name is longer than 120 characters."))
+        problems.append(("name", _("The name is longer than 120 characters.")))
     elif name[0] in "=+-@":
-        problems.append(_("A name may not start with = + - or @."))
+        problems.append(("name", _("A name may not start with = + - or @.")))
     return problems
 
 

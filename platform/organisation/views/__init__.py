@@ -1,0 +1,1 @@
+"""The regency admin's organisation screens (mounted at /organisation/)."""
