@@ -42,6 +42,16 @@ class ModuleConfig(AppConfig):
     roles: tuple[Role, ...] = ()
     meters: tuple[Meter, ...] = ()
 
+    # A module's apps.py imports this class too, so Django would see two AppConfig
+    # candidates there and silently fall back to a plain AppConfig: only the
+    # subclasses are default configs.
+    default = False
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "default" not in cls.__dict__:
+            cls.default = True
+
     @property
     def has_urls(self) -> bool:
         """Whether the module has pages yet: its roles and meters can be declared

@@ -5,10 +5,15 @@ units under it) or one kecamatan. Modules never read RoleAssignment themselves:
 they ask `permission_check` about one item, or `permission_scope` for a filter
 over a queryset (inboxes), so that the meaning of a scope lives here only."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import wraps
+from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q
+from django.http import HttpRequest, HttpResponseBase
 
 from accounts.models import User
 from organisation.models import WorkUnit
@@ -116,3 +121,50 @@ def mfa_required(user: User) -> bool:
         (role := role_lookup(module, code)) is not None and role.requires_mfa
         for module, code in held
     )
+
+
+def _request_scope(request: HttpRequest, *, module: str, roles: Iterable[str]) -> Scope:
+    """The signed-in person's scope for these roles; PermissionDenied when empty."""
+    if not module or not roles:
+        raise ImproperlyConfigured("A role-protected view names its module and roles.")
+    user = request.user
+    scope = permission_scope(user, module=module, roles=roles) if isinstance(user, User) else None
+    if scope is None or scope.is_empty:
+        raise PermissionDenied
+    return scope
+
+
+class RoleRequiredMixin:
+    """For a module's class-based views: signed-out visitors go to sign-in, people
+    holding none of `roles` of `module` (anywhere) get 403. The view then filters
+    what it shows with `self.scope` (`self.scope.q(...)` or `self.scope.covers(...)`):
+    holding the role somewhere is not holding it over every item."""
+
+    module: str = ""
+    roles: tuple[str, ...] = ()
+    scope: Scope = NO_SCOPE
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        self.scope = _request_scope(request, module=self.module, roles=self.roles)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+def role_required(
+    module: str, roles: Iterable[str]
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """RoleRequiredMixin for function views; the scope is `request.role_scope`."""
+    wanted = tuple(roles)
+
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            request.role_scope = _request_scope(request, module=module, roles=wanted)  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
