@@ -107,8 +107,10 @@ def _cell_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
-        # Excel stores long digit strings typed as numbers as floats.
-        return str(int(value))
+        # Excel stores long digit strings typed as numbers as floats, exact up to
+        # 15 digits. A longer one (a NIK, a NIP) has lost its last digits: keep
+        # the float's text (1.9620101199001e+17) rather than invent digits.
+        return str(int(value)) if abs(value) < 1e15 else repr(value)
     return str(value)
 
 

@@ -127,9 +127,21 @@ class StaffImport(models.Model):
     problems = models.JSONField(default=list, blank=True)
     created_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
+    # What the dry run found: rows that would become new staff.
+    to_create_count = models.PositiveIntegerField(default=0)
+    # The first rows as read (cell text), for the result page; the file itself
+    # is not re-read on every page view.
+    preview = models.JSONField(default=list, blank=True)
+    # Why an import failed as a whole (the rows' own problems are in `problems`).
+    error = models.TextField(blank=True)
     send_invitations = models.BooleanField(default=True)
+    # The regency host the upload came through: invitation links point at it,
+    # also when a worker sends them.
+    host = models.CharField(max_length=255, blank=True)
     language = models.CharField(max_length=8, default="id")
     created_by_email = models.EmailField(blank=True)
+    # Who pressed "Import": the actor of the people it creates.
+    committed_by_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

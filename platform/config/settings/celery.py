@@ -1,6 +1,8 @@
 """Celery: Redis when REDIS_URL is set; otherwise a real worker on kombu's
 filesystem transport under var/broker, which needs no server."""
 
+from celery.schedules import crontab
+
 from config.env import env_url
 from config.settings.base import VAR_DIR
 
@@ -30,6 +32,8 @@ else:
         (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Task modules autodiscovery (`<app>.tasks`) does not find.
+CELERY_IMPORTS = ("staff.import_tasks",)
 
 # A task is never silently dropped: it is acknowledged only after it ran and is
 # re-queued if the worker dies mid-task...
@@ -70,6 +74,38 @@ CELERY_BEAT_SCHEDULE = {
     # for a page view).
     "storage-usage-fanout": {
         "task": "console.tasks.storage_usage_fanout_task",
+        "schedule": 3600.0,
+    },
+    # Support tickets' service levels: warnings before, escalations after a
+    # deadline (each once), and closing resolved tickets past their reopening window.
+    "support-sla-sweep": {
+        "task": "support.tasks.support_sla_sweep_task",
+        "schedule": 300.0,
+    },
+    # Each permit officer's overdue and nearly due items, before the offices open
+    # (06:00 WIB is 07:00 WITA); fanned out per regency using the permits module.
+    "permits-digest-daily": {
+        "task": "tenants.tasks.permits_digest_fanout_task",
+        "schedule": crontab(minute=0, hour=6, day_of_week="mon-fri"),
+    },
+    # Seats billed per regency: counted daily at 00:30 Jakarta time, which is the
+    # same calendar day in WIB, WITA and WIT; re-running a day only updates its row.
+    "seat-snapshot-daily": {
+        "task": "billing.tasks.seat_snapshot_task",
+        "schedule": crontab(minute=30, hour=0),
+    },
+    # Billing: the month's draft invoices on the 1st (idempotent), dunning daily.
+    "invoice-run-monthly": {
+        "task": "billing.tasks.invoice_run_task",
+        "schedule": crontab(minute=0, hour=3, day_of_month=1),
+    },
+    "dunning-daily": {
+        "task": "billing.tasks.dunning_run_task",
+        "schedule": crontab(minute=0, hour=8),
+    },
+    # Issued invoices Stripe does not have yet (a push that could not be queued).
+    "stripe-push-sweep": {
+        "task": "billing.stripe_sync.stripe_invoice_push_pending_task",
         "schedule": 3600.0,
     },
 }
