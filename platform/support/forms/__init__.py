@@ -1,0 +1,1 @@
+"""The support desk's forms: common.py (files, modules), regency.py, console.py."""
