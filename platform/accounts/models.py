@@ -1,5 +1,7 @@
+import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -91,8 +93,54 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    class Status(models.TextChoices):
+        SENDING = "sending", _("Being sent")
+        PENDING = "pending", _("Waiting for the person")
+        EXPIRED = "expired", _("Expired")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.email} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def expires_at(self) -> datetime.datetime | None:
+        """When the last link sent stops working (its key is allauth's password-reset
+        token, valid PASSWORD_RESET_TIMEOUT seconds from when it was made)."""
+        if self.last_sent_at is None:
+            return None
+        return self.last_sent_at + datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+
+    def status_at(self, moment: datetime.datetime) -> str:
+        if self.accepted_at is not None:
+            return self.Status.ACCEPTED
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        expires_at = self.expires_at
+        if expires_at is None:
+            return self.Status.SENDING
+        return self.Status.EXPIRED if expires_at <= moment else self.Status.PENDING
+
+    @property
+    def status(self) -> str:
+        return self.status_at(timezone.now())
+
+    @property
+    def status_label(self) -> str:
+        return str(self.Status(self.status).label)
+
+
+class UserSession(models.Model):
+    """Which sessions belong to whom, so that deactivating a person ends every
+    one of their sessions at once (the session store cannot be searched by user:
+    its rows are signed blobs, and a cache-backed store cannot be listed)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -11,8 +11,8 @@ from django_tenants.utils import schema_context
 from accounts.models import User
 from console.urls import urlpatterns
 from tenants.management.commands.demo_totp import totp_code
-from tests.accounts.helpers import PASSWORD, client_at, new_user, sign_in
-from tests.conftest import DEMO_PASSWORD, admin_email
+from tests.accounts.helpers import PASSWORD, client_at, new_user, sign_in, sign_in_as
+from tests.conftest import admin_email
 from tests.console.conftest import console_client, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,7 @@ def test_finance_staff_see_the_list_without_engineers_buttons():
 
 def test_a_lebak_admin_session_does_not_exist_on_the_console_host():
     client = client_at("lebak.localhost")
-    assert sign_in(client, admin_email("lebak"), DEMO_PASSWORD).status_code == 302
+    sign_in_as(client, "lebak", admin_email("lebak"))
     assert client.get("/").wsgi_request.user.is_authenticated
     # The same cookie jar, at the console: the session lives in Lebak's schema only.
     client.defaults["HTTP_HOST"] = "localhost"

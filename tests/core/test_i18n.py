@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.conftest import DEMO_PASSWORD, admin_email
+from tests.accounts.helpers import sign_in_as
+from tests.conftest import admin_email
 
 PO_FILE = Path(settings.LOCALE_PATHS[0]) / "id" / "LC_MESSAGES" / "django.po"
 MO_FILE = PO_FILE.with_suffix(".mo")
@@ -44,7 +45,7 @@ def test_set_language_switches_the_page_to_english_and_the_cookie_keeps_it(clien
 @pytest.mark.django_db
 def test_our_own_strings_are_served_in_indonesian(client_for):
     client = client_for("lebak")
-    client.post("/accounts/login/", {"login": admin_email("lebak"), "password": DEMO_PASSWORD})
+    sign_in_as(client, "lebak", admin_email("lebak"))
     html = client.get("/").content.decode()
     assert "Selamat datang di Lebak" in html
     assert "Welcome to" not in html

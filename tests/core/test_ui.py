@@ -9,7 +9,8 @@ from django.contrib.staticfiles import finders
 
 from core.modules import MenuEntry
 from tenants.models import Entitlement
-from tests.conftest import DEMO_PASSWORD, admin_email
+from tests.accounts.helpers import sign_in_as
+from tests.conftest import admin_email
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +22,7 @@ VENDORED = (
 
 
 def signed_in(client_for, slug):
-    client = client_for(slug)
-    response = client.post(
-        "/accounts/login/", {"login": admin_email(slug), "password": DEMO_PASSWORD}
-    )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    return client
+    return sign_in_as(client_for(slug), slug, admin_email(slug))
 
 
 @pytest.mark.parametrize("path", VENDORED)

@@ -11,7 +11,7 @@ from accounts.models import User
 from core.models import AuditEvent
 from tenants.models import SupportAccessGrant
 from tenants.support_access import support_entry_token, support_grant_create
-from tests.accounts.helpers import client_at, new_user, sign_in
+from tests.accounts.helpers import client_at, new_user, sign_in, sign_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_revocation_by_the_regency_admin_signs_the_engineer_out(grant, engineer)
     assert support.get("/").status_code == 200
 
     admin = client_at("lebak.localhost")
-    assert sign_in(admin, "admin@lebak.test", "Sukowati-demo-2026").status_code == 302
+    sign_in_as(admin, "lebak", "admin@lebak.test")
     page = admin.get("/support-access/")
     assert "Tiket #12: gagal cetak" in page.content.decode()
     assert admin.post(f"/support-access/{grant.pk}/revoke/").status_code == 302
@@ -112,7 +112,7 @@ def test_lebak_admin_cannot_revoke_a_dumai_grant(regencies, engineer):
         tenant=regencies["dumai"], engineer=engineer, reason="Migrasi data", hours=1
     )
     admin = client_at("lebak.localhost")
-    sign_in(admin, "admin@lebak.test", "Sukowati-demo-2026")
+    sign_in_as(admin, "lebak", "admin@lebak.test")
     assert admin.post(f"/support-access/{dumai_grant.pk}/revoke/").status_code == 404
     dumai_grant.refresh_from_db()
     assert dumai_grant.revoked_at is None

@@ -2,6 +2,7 @@
 data is untouched."""
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.http import HttpResponse
 from django.urls import include, path
 from django_tenants.utils import schema_context
@@ -11,7 +12,7 @@ from config.urls_common import common_patterns
 from core.views import RegencyHomeView
 from tenants.lifecycle import Actor, tenant_transition
 from tenants.models import Tenant
-from tests.accounts.helpers import client_at, new_user, sign_in
+from tests.accounts.helpers import client_at, new_user, sign_in, sign_in_as
 
 pytestmark = pytest.mark.django_db
 ENGINEER = Actor(email="engineer@sukowati.test")
@@ -44,10 +45,13 @@ def suspended_lebak(regencies, settings):
 
 def _signed_in(admin: bool):
     user = new_user("lebak")
+    client = client_at("lebak.localhost")
     if admin:
         with schema_context("lebak"):
             User.objects.filter(pk=user.pk).update(is_regency_admin=True)
-    client = client_at("lebak.localhost")
+            # Admins must have two-factor sign-in (accounts.middleware.MfaRequiredMiddleware).
+            TOTP.activate(user, generate_totp_secret())
+        return sign_in_as(client, "lebak", user.email)
     assert sign_in(client, user.email).status_code == 302
     return client
 

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.SupportSessionMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",
     "core.middleware.SuspensionGateMiddleware",
     "core.middleware.ModuleEntitlementMiddleware",
 ]
