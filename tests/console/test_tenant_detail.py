@@ -144,7 +144,9 @@ def sample_module(monkeypatch):
     return module
 
 
-def test_with_no_module_installed_the_page_says_so(console, regencies):
+def test_with_no_module_installed_the_page_says_so(console, regencies, monkeypatch):
+    monkeypatch.setattr("console.views.common.installed_modules", lambda: [])
+    Entitlement.objects.filter(tenant=regencies["lebak"]).delete()
     assert 'data-testid="no-modules"' in _page(console, "lebak")
 
 
@@ -159,14 +161,14 @@ def test_module_toggle_enables_and_disables(console, engineer, regencies, sample
         action="module.enable", actor_email=engineer.email, target="lebak"
     ).exists()
     console.post(url, {"enabled": "0"})
-    assert not Entitlement.objects.filter(tenant=regencies["lebak"]).exists()
+    assert not Entitlement.objects.filter(tenant=regencies["lebak"], module_code="sample").exists()
 
 
 def test_unknown_module_is_refused_with_a_message(console, regencies, sample_module):
     url = console_url("console_module", slug="lebak", code="nope")
     page = console.post(url, {"enabled": "1"}, follow=True).content.decode()
     assert "There is no module &#x27;nope&#x27;." in page
-    assert not Entitlement.objects.exists()
+    assert not Entitlement.objects.filter(module_code="nope").exists()
 
 
 # --- domains ------------------------------------------------------------------------

@@ -100,19 +100,21 @@ class FakeModule:
 def test_navigation_shows_only_the_modules_the_regency_is_entitled_to(
     client_for, regencies, monkeypatch
 ):
-    modules = [FakeModule("permits", "One-stop permits"), FakeModule("ktp", "KTP service")]
+    # The demo regencies are entitled to permits only.
+    modules = [FakeModule("ktp", "KTP service"), FakeModule("kantaya", "Kantaya office")]
     monkeypatch.setattr("core.context_processors.installed_modules", lambda: modules)
-    Entitlement.objects.create(tenant=regencies["lebak"], module_code="permits")
+    Entitlement.objects.create(tenant=regencies["lebak"], module_code="ktp")
 
     lebak = signed_in(client_for, "lebak").get("/").content.decode()
     dumai = signed_in(client_for, "dumai").get("/").content.decode()
 
-    assert 'data-module="permits"' in lebak
-    assert 'data-module="ktp"' not in lebak
-    assert 'data-module="permits"' not in dumai
+    assert 'data-module="ktp"' in lebak
+    assert 'data-module="kantaya"' not in lebak
+    assert 'data-module="ktp"' not in dumai
 
 
-def test_home_without_modules_explains_how_services_are_enabled(client_for):
+def test_home_without_modules_explains_how_services_are_enabled(client_for, regencies):
+    Entitlement.objects.filter(tenant=regencies["balangan"]).delete()
     html = signed_in(client_for, "balangan").get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'data-testid="no-modules"' in html
 

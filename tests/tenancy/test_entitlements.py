@@ -83,6 +83,7 @@ def test_every_change_is_logged_for_audit_and_billing(sample_module, regencies):
     from tenants.models import EntitlementChange
 
     lebak = regencies["lebak"]
+    before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     assert entitlement_set(
         tenant=lebak, module_code="sample", enabled=True, actor_email="engineer@sukowati.test"
     )
@@ -93,13 +94,13 @@ def test_every_change_is_logged_for_audit_and_billing(sample_module, regencies):
         tenant=lebak, module_code="sample", enabled=False, actor_email="engineer@sukowati.test"
     )
     log = list(
-        EntitlementChange.objects.filter(tenant=lebak)
+        EntitlementChange.objects.filter(tenant=lebak, module_code="sample")
         .order_by("id")
         .values_list("module_code", "enabled")
     )
     assert log == [("sample", True), ("sample", False)]
     actions = list(
-        AuditEvent.objects.filter(target="lebak", action__startswith="module.")
+        AuditEvent.objects.filter(target="lebak", action__startswith="module.", id__gt=before)
         .order_by("id")
         .values_list("action", flat=True)
     )
