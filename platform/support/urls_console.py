@@ -4,7 +4,9 @@ platform engineer with two-factor authentication; tests/support walks this list.
 
 from django.urls import path
 
+from support.views import console_holidays as holidays
 from support.views import console_library as library
+from support.views import console_plans as plans
 from support.views import console_reports as reports
 from support.views import console_tickets as tickets
 from support.views.inbound import InboundMailView
@@ -41,6 +43,13 @@ urlpatterns = [
         reports.ServiceLevelReportView.as_view(),
         name="report_service_levels",
     ),
+    path("plans/", plans.PlanListView.as_view(), name="plan_list"),
+    path("plans/new/", plans.PlanCreateView.as_view(), name="plan_create"),
+    path("plans/<int:pk>/", plans.PlanEditView.as_view(), name="plan_edit"),
+    path("plans/<int:pk>/assign/", plans.PlanAssignView.as_view(), name="plan_assign"),
+    path("plans/regencies/<slug:slug>/", plans.TenantPlanView.as_view(), name="tenant_plan"),
+    path("holidays/", holidays.HolidayListView.as_view(), name="holiday_list"),
+    path("holidays/<int:pk>/delete/", holidays.HolidayDeleteView.as_view(), name="holiday_delete"),
     # The mail provider's webhook: authenticated by its shared secret, not a session.
     path("inbound-mail/", InboundMailView.as_view(), name="inbound_mail"),
 ]
