@@ -11,6 +11,9 @@ class BillingCustomer(models.Model):
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("billing email"))
     stripe_customer_id = models.CharField(max_length=64, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    # Copied onto each new draft invoice; finance can change it there before finalising.
+    apbd_code = models.CharField(_("APBD budget code"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -54,6 +57,11 @@ class SupportTime(models.Model):
     source = models.CharField(max_length=200, blank=True)  # e.g. "support:ticket:123"
     idempotency_key = models.CharField(max_length=200, unique=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Finance approves support time by exception: an entry counts towards the
+    # month's overage unless finance excludes it (with a reason) before invoicing.
+    excluded_at = models.DateTimeField(null=True, blank=True)
+    excluded_by_email = models.EmailField(blank=True)
+    exclusion_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["tenant", "worked_on"])]
@@ -106,3 +114,73 @@ class SiteVisit(models.Model):
     @property
     def total_rupiah(self) -> int:
         return self.transport_rupiah + self.lodging_rupiah + self.per_diem_rupiah
+
+
+class SeatSnapshot(models.Model):
+    """A regency's active staff (seats) on one of its own calendar days, taken
+    daily by `seat_snapshot_task`: invoices bill seats from these rows instead of
+    reaching into every regency's schema when they are drawn up."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="seat_snapshots")
+    taken_on = models.DateField()  # the regency's local date
+    active_staff = models.PositiveIntegerField()
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-taken_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "taken_on"], name="seat_snapshot_one_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.taken_on}: {self.active_staff} seats"
+
+
+# Billing's other models, split by topic to keep files small; imported here so
+# that Django registers them with this app.
+from billing.models_expenses import SiteVisitReceipt, SiteVisitTransition  # noqa: E402
+from billing.models_invoices import (  # noqa: E402
+    BillingPolicy,
+    BillingSuspension,
+    CreditNote,
+    DunningReminder,
+    Invoice,
+    InvoiceLine,
+    InvoiceRun,
+    InvoiceTransition,
+    NumberSequence,
+    Payment,
+)
+from billing.models_pricebook import (  # noqa: E402
+    MeterPrice,
+    ModulePrice,
+    PriceBookVersion,
+    Subscription,
+)
+from billing.models_stripe import StripeEvent, StripeInvoiceSync  # noqa: E402
+
+__all__ = [
+    "BillingCustomer",
+    "BillingPolicy",
+    "BillingSuspension",
+    "CreditNote",
+    "DunningReminder",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceRun",
+    "InvoiceTransition",
+    "MeterPrice",
+    "ModulePrice",
+    "NumberSequence",
+    "Payment",
+    "PriceBookVersion",
+    "SeatSnapshot",
+    "SiteVisit",
+    "SiteVisitReceipt",
+    "SiteVisitTransition",
+    "StripeEvent",
+    "StripeInvoiceSync",
+    "Subscription",
+    "SupportTime",
+    "UsageEvent",
+]

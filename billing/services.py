@@ -5,6 +5,14 @@ from django.db import transaction
 from billing.models import BillingCustomer
 from billing.stripe_client import stripe_client, stripe_enabled
 from tenants.models import Tenant
+from tenants.regions import regency_get
+
+
+def customer_name_for(tenant: Tenant) -> str:
+    """The regency's government as the customer: `Pemerintah Kabupaten Lebak`,
+    `Pemerintah Kota Dumai`."""
+    regency = regency_get(tenant.region_code)
+    return f"Pemerintah {regency.name if regency else tenant.name}"
 
 
 def billing_customer_ensure(*, tenant: Tenant, email: str) -> BillingCustomer:
@@ -14,7 +22,7 @@ def billing_customer_ensure(*, tenant: Tenant, email: str) -> BillingCustomer:
     provisioning step never creates a second Stripe customer."""
     with transaction.atomic():
         customer, _ = BillingCustomer.objects.get_or_create(
-            tenant=tenant, defaults={"name": f"Pemerintah {tenant.name}", "email": email}
+            tenant=tenant, defaults={"name": customer_name_for(tenant), "email": email}
         )
     if stripe_enabled() and not customer.stripe_customer_id:
         created = stripe_client().v1.customers.create(

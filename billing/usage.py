@@ -35,8 +35,10 @@ def usage_record(
     tenant = tenant or _current_tenant()
     if meter not in known_meters():
         raise ValidationError(_("Unknown usage meter: %(meter)s.") % {"meter": meter})
-    if quantity <= 0:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
         raise ValidationError(_("A usage quantity must be a positive whole number."))
+    if not idempotency_key.strip():
+        raise ValidationError(_("A usage event needs an idempotency key."))
     event, _created = UsageEvent.objects.get_or_create(
         idempotency_key=idempotency_key,
         defaults={
@@ -61,7 +63,7 @@ def support_time_record(
     source: str = "",
 ) -> SupportTime:
     """Record support time for billing; a repeated key is a no-op."""
-    if minutes <= 0:
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
         raise ValidationError(_("Time spent must be a positive number of minutes."))
     entry, _created = SupportTime.objects.get_or_create(
         idempotency_key=idempotency_key,

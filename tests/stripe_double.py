@@ -2,12 +2,18 @@
 
 It answers with Stripe's own published objects (tests/fixtures/stripe), records
 every request with its headers, and honours Idempotency-Key the way Stripe does: a
-repeated key returns the first response instead of acting again."""
+repeated key returns the first response instead of acting again.
+
+Beyond create/retrieve/delete it plays the parts of the invoice flow billing
+uses: an invoice item created with `invoice=<id>` is added to that invoice's
+lines and amounts, and POST /v1/invoices/<id>/finalize opens the invoice (and
+refuses one that is not a draft, as Stripe does)."""
 
 import copy
 import itertools
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -78,9 +84,38 @@ def _handler(double: StripeDouble) -> type[BaseHTTPRequestHandler]:
                 obj["id"] = f"{FIXTURES[resource]['id'].split('_')[0]}_double{next(ids)}"
                 for name, values in params.items():
                     if "[" not in name and name in obj:
-                        obj[name] = values[0]
+                        obj[name] = _typed(FIXTURES[resource][name], values[0])
+                obj["metadata"] = {
+                    name[len("metadata[") : -1]: values[0]
+                    for name, values in params.items()
+                    if name.startswith("metadata[")
+                }
+                if resource == "invoice":
+                    _invoice_open_draft(obj)
+                if resource == "invoiceitem" and obj.get("invoice") in double.objects:
+                    _invoice_add_item(double.objects[str(obj["invoice"])], obj)
                 double.objects[obj["id"]] = obj
                 return 200, obj
+            if method == "POST" and len(parts) == 4 and parts[1:4:2] == ["invoices", "finalize"]:
+                invoice = double.objects.get(parts[2])
+                if invoice is None:
+                    return 404, {
+                        "error": {"type": "invalid_request_error", "message": "No such invoice"}
+                    }
+                if invoice["status"] != "draft":
+                    return 400, {
+                        "error": {
+                            "type": "invalid_request_error",
+                            "message": "This invoice is already finalized.",
+                        }
+                    }
+                invoice["status"] = "open"
+                invoice["number"] = f"DOUBLE-{parts[2]}"
+                invoice["hosted_invoice_url"] = f"https://invoice.stripe.test/{parts[2]}"
+                transitions = invoice["status_transitions"]
+                assert isinstance(transitions, dict)
+                transitions["finalized_at"] = int(time.time())
+                return 200, invoice
             if method == "DELETE" and len(parts) == 3 and parts[2] in double.objects:
                 double.objects.pop(parts[2])
                 return 200, {"id": parts[2], "object": resource, "deleted": True}
@@ -98,6 +133,34 @@ def _handler(double: StripeDouble) -> type[BaseHTTPRequestHandler]:
             self._handle("DELETE")
 
     return Handler
+
+
+def _typed(example: object, value: str) -> object:
+    """A form-encoded value as the type the published object has there."""
+    if isinstance(example, bool):
+        return value == "true"
+    if isinstance(example, int):
+        return int(value)
+    return value
+
+
+def _invoice_open_draft(invoice: dict[str, object]) -> None:
+    """A new invoice is an empty draft, whatever the published example holds."""
+    invoice["status"] = "draft"
+    invoice["number"] = None
+    invoice["lines"] = {"object": "list", "data": [], "has_more": False, "url": ""}
+    for name in ("amount_due", "amount_paid", "amount_remaining", "subtotal", "total"):
+        invoice[name] = 0
+
+
+def _invoice_add_item(invoice: dict[str, object], item: dict[str, object]) -> None:
+    lines = invoice["lines"]
+    assert isinstance(lines, dict)
+    lines["data"].append(
+        {"id": f"il_{item['id']}", "amount": item["amount"], "invoice": invoice["id"]}
+    )
+    for name in ("amount_due", "amount_remaining", "subtotal", "total"):
+        invoice[name] = int(invoice[name]) + int(item["amount"])  # type: ignore[call-overload]
 
 
 @pytest.fixture

@@ -6,5 +6,9 @@ from config.urls_common import common_patterns
 
 urlpatterns = [
     *common_patterns,
+    path("support/", include("support.urls_console")),
+    path("billing/stripe/", include("billing.urls_stripe")),
+    path("billing/", include("console.urls_billing")),
+    path("finance/", include("console.urls_finance")),
     path("", include("console.urls")),
 ]

@@ -15,6 +15,8 @@ urlpatterns = [
     path("organisation/", include("organisation.urls")),
     path("staff/", include("staff.urls")),
     path("audit/", include("core.urls_audit")),
+    path("billing/", include("billing.urls_regency")),
+    path("help/", include("support.urls_regency")),
     *[
         path(f"{module.code}/", include((f"{module.name}.urls", module.code)))
         for module in installed_modules()

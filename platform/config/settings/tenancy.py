@@ -25,6 +25,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "console",
     "billing",
+    "support",
 ]
 
 # Every e-government module is a tenant app; whether a regency may use it is an
