@@ -27,3 +27,20 @@ def provisioning_run_task(run_id: int) -> str:
     from tenants.provisioning.services import provisioning_execute
 
     return provisioning_execute(run_id=run_id).status
+
+
+@shared_task
+def permits_digest_fanout_task() -> int:
+    """Queue the permit service's daily digest in every active regency that uses
+    the module; returns how many were queued."""
+    from modules.permits.tasks import overdue_digest_task
+
+    queued = 0
+    tenants = Tenant.objects.filter(
+        status=Tenant.Status.ACTIVE, entitlements__module_code="permits"
+    ).order_by("pk")
+    for tenant in tenants:
+        with tenant_context(tenant):
+            overdue_digest_task.delay()
+        queued += 1
+    return queued

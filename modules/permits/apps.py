@@ -24,3 +24,18 @@ class PermitsConfig(ModuleConfig):
         Role(code="approver", label=_("Approver"), requires_mfa=True),
     )
     meters = (Meter(code="permits.issued", label=_("Permit certificates issued")),)
+
+    def catalogue_load(self) -> dict[str, object]:
+        """Called at provisioning (and by `permits_catalogue_sync`) in the regency's
+        schema: upsert Sragen's master catalogue, keeping the regency's overrides,
+        and add the national holidays its calendar lacks."""
+        from core.workdays import holidays_national_seed
+        from modules.permits.catalogue import catalogue_sync
+
+        result = catalogue_sync()
+        return {
+            "version": result.version,
+            "created": len(result.created),
+            "updated": len(result.updated),
+            "holidays_added": holidays_national_seed(),
+        }

@@ -151,6 +151,9 @@ class Application(models.Model):
             models.Index(fields=["service", "submitted_at"]),
             models.Index(fields=["handling_unit", "status"]),
             models.Index(fields=["kecamatan", "status"]),
+            # The dashboards aggregate the current month live by these ranges.
+            models.Index(fields=["submitted_at"]),
+            models.Index(fields=["finished_at"]),
         ]
 
     def __str__(self) -> str:
@@ -245,6 +248,7 @@ class SurveyResponse(models.Model):
                 name="survey_scores_1_to_4",
             )
         ]
+        indexes = [models.Index(fields=["submitted_at"])]
 
     def __str__(self) -> str:
         return f"IKM {self.application_id}"
@@ -265,3 +269,44 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}/{self.year}: {self.last}"
+
+
+class ServiceMonthStat(models.Model):
+    """The dashboards' figures of one service in one closed month (regency time).
+
+    A closed month's figures never change (applications are counted by the month
+    they were submitted, decisions by the month they were made, surveys by the
+    month they were given), so they are computed once, when a dashboard first asks,
+    and the dashboards only aggregate the current month live: their cost does not
+    grow with the years of history. The row with no service marks a month as
+    computed, so an empty month is not recomputed on every view."""
+
+    month = models.DateField()
+    service = models.ForeignKey(
+        ServiceType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    submitted = models.PositiveIntegerField(default=0)
+    finished = models.PositiveIntegerField(default=0)
+    finished_on_time = models.PositiveIntegerField(default=0)
+    days_taken = models.PositiveIntegerField(default=0)
+    legal_days = models.PositiveIntegerField(default=0)
+    issued = models.PositiveIntegerField(default=0)
+    businesses = models.PositiveIntegerField(default=0)
+    investment_rupiah = models.PositiveBigIntegerField(default=0)
+    workforce = models.PositiveBigIntegerField(default=0)
+    surveys = models.PositiveIntegerField(default=0)
+    # Sums of the nine IKM element scores (U1..U9) of the month's surveys.
+    score_sums = models.JSONField(default=list, blank=True)
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "service"],
+                name="permit_month_stat_unique",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.service_id}"

@@ -11,12 +11,15 @@ from django_tenants.utils import tenant_context
 
 from accounts.models import User
 from accounts.services import user_ensure
+from billing.demo import demo_billing_seed
 from billing.services import billing_customer_ensure
+from modules.permits.demo import demo_permits_seed
 from organisation.demo import demo_organisation_seed
 from organisation.services import areas_load_reference
 from staff.demo import demo_staff_seed
+from support.demo import demo_support_seed
 from tenants.models import Tenant
-from tenants.services import tenant_create
+from tenants.services import entitlement_set, tenant_create
 
 DEMO_PASSWORD = "Sukowati-demo-2026"  # noqa: S105 - printed for newcomers on purpose
 # The demo engineer's TOTP secret (base32 of 20 bytes), published on purpose: the
@@ -56,24 +59,37 @@ class Command(BaseCommand):
             platform_role=User.PlatformRole.ENGINEER,
         )
         self._report("platform engineer", ENGINEER_EMAIL, created)
-        self._report("engineer's TOTP authenticator", ENGINEER_EMAIL, demo_totp_ensure())
+        engineer = User.objects.get(email=ENGINEER_EMAIL)
+        self._report("engineer's TOTP authenticator", ENGINEER_EMAIL, demo_totp_ensure(engineer))
         for demo in DEMO_REGENCIES:
             tenant = Tenant.objects.filter(slug=demo.slug).first()
             if tenant is None:
                 tenant = tenant_create(slug=demo.slug, region_code=demo.region_code)
                 self._report("regency", tenant.name, True)
             with tenant_context(tenant):
-                _, created = user_ensure(
+                admin, created = user_ensure(
                     email=demo_admin_email(demo.slug),
                     full_name=demo.admin_name,
                     password=DEMO_PASSWORD,
                     is_regency_admin=True,
                 )
+                # Regency admins must use two-factor sign-in: the same demo secret.
+                demo_totp_ensure(admin)
                 areas_load_reference(region_code=tenant.region_code)
                 self._report(f"{tenant.name} organisation rows", "", demo_organisation_seed() > 0)
-                self._report(f"{tenant.name} staff", "", demo_staff_seed() > 0)
+                self._report(
+                    f"{tenant.name} staff",
+                    "",
+                    demo_staff_seed(password=DEMO_PASSWORD, totp_ensure=demo_totp_ensure) > 0,
+                )
+                self._report(f"{tenant.name} permit applications", "", demo_permits_seed() > 0)
+            entitlement_set(
+                tenant=tenant, module_code="permits", enabled=True, actor_email=ENGINEER_EMAIL
+            )
             billing_customer_ensure(tenant=tenant, email=demo_admin_email(demo.slug))
             self._report(f"{tenant.name} admin", demo_admin_email(demo.slug), created)
+        self._report("support desk demo rows", "", demo_support_seed() > 0)
+        self._report("billing history", "", demo_billing_seed() > 0)
 
     def _report(self, what: str, name: str, created: bool) -> None:
         if self.verbosity >= 1:
@@ -81,16 +97,16 @@ class Command(BaseCommand):
             self.stdout.write(f"  {what}: {name} ({state})")
 
 
-def demo_totp_ensure() -> bool:
-    """Give the demo engineer a TOTP authenticator with DEMO_TOTP_SECRET, unless
-    they have one; returns whether it was created."""
+def demo_totp_ensure(user: User) -> bool:
+    """Give a demo user (the engineer, an admin, a holder of a role requiring
+    MFA) a TOTP authenticator with DEMO_TOTP_SECRET, unless they have one; in the
+    current schema. Returns whether it was created."""
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP
 
-    engineer = User.objects.get(email=ENGINEER_EMAIL)
-    if Authenticator.objects.filter(user=engineer, type=Authenticator.Type.TOTP).exists():
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         return False
-    TOTP.activate(engineer, DEMO_TOTP_SECRET)
+    TOTP.activate(user, DEMO_TOTP_SECRET)
     return True
 
 
