@@ -16,7 +16,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # (MIME type, extension, signature, where the signature may start at the latest)
 ACCEPTED: tuple[tuple[str, str, bytes, int], ...] = (
     # PDF readers accept the header anywhere in the first kilobyte.
@@ -36,7 +35,7 @@ HEAD_BYTES = 1024 + 8
 
 
 def upload_max_bytes() -> int:
-    return int(getattr(settings, "PERMITS_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES))
+    return int(settings.PERMITS_MAX_UPLOAD_BYTES)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ class RateLimited(Exception):
 
 
 def code_minutes() -> int:
-    return int(getattr(settings, "PERMITS_GUEST_CODE_MINUTES", 15))
+    return int(settings.PERMITS_GUEST_CODE_MINUTES)
 
 
 def _address_key(email: str) -> str:

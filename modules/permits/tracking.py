@@ -20,7 +20,6 @@ from modules.permits.numbering import tracking_code_normalise
 from modules.permits.regency import regency_localdate
 
 TRACKING_CODE_MAX = 24
-LOOKUPS_PER_WINDOW = 10
 WINDOW_SECONDS = 60
 # A reason is shown only where the applicant must act on it or learn the decision.
 REASON_SHOWN_FOR = frozenset({Application.Status.RETURNED, Application.Status.REJECTED})
@@ -116,7 +115,7 @@ def tracking_lookup(code: str) -> Tracking | None:
 def lookup_allowed(request: HttpRequest) -> bool:
     """Count one lookup by this client; False once it made more than the limit in
     the current window. The cache is per regency (tenant-prefixed keys)."""
-    limit = int(getattr(settings, "PERMITS_LOOKUPS_PER_MINUTE", LOOKUPS_PER_WINDOW))
+    limit = int(settings.PERMITS_LOOKUPS_PER_MINUTE)
     key = f"permits:lookups:{client_ip(request) or 'unknown'}"
     cache.add(key, 0, timeout=WINDOW_SECONDS)
     try:

@@ -36,7 +36,7 @@ WINDOW = datetime.timedelta(days=120)
 
 
 def office_closes() -> datetime.time:
-    value = getattr(settings, "SUKOWATI_OFFICE_CLOSES", "16:00")
+    value = settings.SUKOWATI_OFFICE_CLOSES
     hour, minute = (int(part) for part in str(value).split(":", 1))
     return datetime.time(hour, minute)
 

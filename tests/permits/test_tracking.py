@@ -5,10 +5,11 @@ per client address."""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from modules.permits.tracking import LOOKUPS_PER_WINDOW, name_mask
+from modules.permits.tracking import name_mask
 from tests.accounts.helpers import client_at, random_ip
 from tests.permits.helpers_public import (
     ADDRESS,
@@ -123,7 +124,7 @@ def test_lookups_are_limited_per_client_address():
         application = application_make(service=service_make(), status=S.SUBMITTED)
     address = random_ip()
     client = Client(HTTP_HOST="lebak.localhost", REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE="en")
-    for attempt in range(LOOKUPS_PER_WINDOW):
+    for attempt in range(settings.PERMITS_LOOKUPS_PER_MINUTE):
         code = application.tracking_code if attempt % 2 else f"WRONG{attempt:07d}"
         assert track(code, client).status_code in (200, 404)
     refused = track(application.tracking_code, client)
@@ -140,7 +141,7 @@ def test_lookups_are_limited_per_client_address():
 def test_survey_lookups_count_towards_the_limit():
     address = random_ip()
     client = Client(HTTP_HOST="lebak.localhost", REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE="en")
-    for attempt in range(LOOKUPS_PER_WINDOW):
+    for attempt in range(settings.PERMITS_LOOKUPS_PER_MINUTE):
         assert client.get(f"/permits/public/survey/GUESS{attempt:07d}/").status_code == 404
     assert client.get("/permits/public/survey/GUESS9999999/").status_code == 429
 

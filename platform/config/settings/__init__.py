@@ -17,6 +17,7 @@ from .storage import *  # noqa: F403
 from .email import *  # noqa: F403
 from .stripe import *  # noqa: F403
 from .support import *  # noqa: F403
+from .permits import *  # noqa: F403
 
 # Last, so that production's values win over anything set above.
 from .production import *  # noqa: F403
