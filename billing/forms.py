@@ -1,25 +1,19 @@
 """Forms of the finance pages. They check the shape of the input; the services
-check the rest, and their errors go back onto the form (console.forms.errors_onto_form)."""
+check the rest, and their errors go back onto the form (core.forms.errors_onto_form)."""
 
 import datetime
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import BillingPolicy, Invoice, PriceBookVersion, SiteVisit, Subscription
 from billing.selectors import tenants_billable
-from console.forms import BootstrapFormMixin, errors_onto_form
+from core.forms import BootstrapFormMixin
 from core.modules import installed_modules
 
 RUPIAH_HELP = _("Whole rupiah, without dots: 50000000 for Rp 50.000.000.")
-
-
-def service_errors_onto_form(form: forms.BaseForm, error: ValidationError) -> None:
-    """A service's refusal onto any form, model forms included."""
-    errors_onto_form(cast(forms.Form, form), error)
 
 
 def rupiah_field(label: Any, *, required: bool = True) -> forms.IntegerField:
@@ -230,3 +224,9 @@ class UsageMonthForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["month"]).choices = month_choices()
+
+    def first_day(self) -> datetime.date:
+        """The first day of the month asked for; this month when none (or no valid one) is."""
+        if self.is_valid():
+            return datetime.date.fromisoformat(self.cleaned_data["month"])
+        return timezone.localdate().replace(day=1)

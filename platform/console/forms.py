@@ -1,6 +1,6 @@
 """The console's forms. They check the shape of the input; the services check
 everything else, and their ValidationErrors are put back on the form with
-`errors_onto_form`, so the engineer sees every problem next to its field."""
+`core.forms.errors_onto_form`, so the engineer sees every problem next to its field."""
 
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BootstrapFormMixin
 from tenants.regions import regency_get
 from tenants.services import validate_new_domain
 from tenants.support_access import MAX_HOURS
@@ -18,41 +19,6 @@ MAX_REFERENCE_CSV_BYTES = 2 * 1024 * 1024
 # Spreadsheets exported on Indonesian office PCs come as UTF-8 (with a BOM, from
 # Excel's "CSV UTF-8") or as Windows-1252.
 CSV_ENCODINGS = ("utf-8-sig", "cp1252")
-
-
-def errors_onto_form(form: forms.Form, error: ValidationError) -> None:
-    """Attach a service's ValidationError to the form: per field where the form
-    has that field, otherwise as a non-field error."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
-class BootstrapFormMixin:
-    """Bootstrap classes on every widget, `is-invalid` on fields with errors."""
-
-    fields: dict[str, forms.Field]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
-            if isinstance(widget, forms.Select):
-                css = "form-select"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)  # type: ignore[misc]
-        # Django's own field validation reports through here too.
-        for name in [field] if field else []:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                if "is-invalid" not in widget.attrs.get("class", ""):
-                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-                widget.attrs["aria-invalid"] = "true"
 
 
 class ProspectForm(BootstrapFormMixin, forms.Form):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.finance import months_between
-from console.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 
 MAX_MONTHS = 36
 DEFAULT_MONTHS = 12

@@ -8,45 +8,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BootstrapFormMixin
 from core.tabular import MAX_UPLOAD_BYTES
 from organisation.models import Kecamatan, Position, WorkUnit
 from organisation.selectors import work_unit_choices
-from organisation.services.work_units import org_code_normalise, org_code_problem
+from organisation.services.common import org_code_normalise, org_code_problem
 
 UPLOAD_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
-
-
-class BootstrapFormMixin:
-    """Bootstrap classes on every widget, `is-invalid` on fields with errors."""
-
-    fields: dict[str, forms.Field]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
-            if isinstance(widget, forms.Select):
-                css = "form-select"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)  # type: ignore[misc]
-        if field and field in self.fields:
-            widget = self.fields[field].widget
-            if "is-invalid" not in widget.attrs.get("class", ""):
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-            widget.attrs["aria-invalid"] = "true"
-
-
-def errors_onto_form(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: per field where the form has
-    that field, otherwise above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class CodeFieldMixin:

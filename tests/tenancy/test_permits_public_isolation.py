@@ -17,7 +17,6 @@ from modules.permits.certificates import (
     certificate_token,
 )
 from modules.permits.models import Certificate
-
 from tests.accounts.helpers import client_at, random_ip
 from tests.permits.helpers_public import (
     S,

@@ -39,7 +39,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 # Invitation links are password-reset links; this generator also refuses revoked invitations.
-ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "accounts.tokens.InvitationAwareTokenGenerator"
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "accounts.tokens.InvitationAwareTokenGenerator"  # noqa: S105
 ACCOUNT_SESSION_REMEMBER = None
 # allauth's defaults, stated so that a change is a visible decision. The counters
 # live in the tenant-prefixed cache, so each regency has its own.

@@ -15,7 +15,7 @@ PERMITS_GUEST_CODE_MINUTES = env_int("PERMITS_GUEST_CODE_MINUTES", default=15, m
 PERMITS_LOOKUPS_PER_MINUTE = env_int("PERMITS_LOOKUPS_PER_MINUTE", default=10, minimum=1)
 # When the regency's offices close, in its own time zone: what arrives later (or on
 # a day off) is received on the next working day.
-SUKOWATI_OFFICE_CLOSES = env_str("SUKOWATI_OFFICE_CLOSES", default="16:00")
+SUKOWATI_OFFICE_CLOSES = env_str("SUKOWATI_OFFICE_CLOSES", default="16:00") or "16:00"
 if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", SUKOWATI_OFFICE_CLOSES):
     raise ImproperlyConfigured(
         f"SUKOWATI_OFFICE_CLOSES must be a time of day as HH:MM, not {SUKOWATI_OFFICE_CLOSES!r}."

@@ -18,7 +18,6 @@ from console.forms import (
     RestoreForm,
     SupportGrantForm,
     TransitionForm,
-    errors_onto_form,
 )
 from console.permissions import EngineerRequiredMixin, console_user
 from console.views.common import (
@@ -29,6 +28,7 @@ from console.views.common import (
     tenant_or_404,
     to_detail,
 )
+from core.forms import errors_onto_form
 from tenants.exports import export_open, tenant_delete, tenant_export, tenant_restore
 from tenants.lifecycle import TransitionRefused, tenant_transition
 from tenants.models import Domain, SupportAccessGrant, Tenant, TenantExport

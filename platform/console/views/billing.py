@@ -24,7 +24,6 @@ from billing.forms import (
     InvoiceRunForm,
     PaymentForm,
     VoidForm,
-    service_errors_onto_form,
 )
 from billing.invoicing.lifecycle import ALLOWED
 from billing.invoicing.pdf import invoice_filename, invoice_pdf
@@ -42,6 +41,7 @@ from billing.selectors import invoices_for_console, receivables_total
 from billing.tasks import invoice_run_task
 from console.permissions import PlatformStaffRequiredMixin
 from console.views.common import actor_of, queue_on_commit
+from core.forms import errors_onto_form
 
 FINANCE = frozenset({"finance"})
 PAGE_SIZE = 50
@@ -183,7 +183,7 @@ class _InvoiceFormView(FinanceRequiredMixin, View):
             try:
                 message = self.act(request, invoice, form)
             except ValidationError as exc:
-                service_errors_onto_form(form, exc)
+                errors_onto_form(form, exc)
             else:
                 messages.success(request, message)
                 return redirect("billing_invoice_detail", invoice_id=invoice.pk)

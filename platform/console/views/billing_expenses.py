@@ -1,7 +1,6 @@
 """Expense pages: engineers (and finance) log on-site visits with receipts and
 support time; only finance approves or rejects a visit and excludes support time."""
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -28,7 +27,6 @@ from billing.forms import (
     SiteVisitForm,
     SupportTimeForm,
     UsageMonthForm,
-    service_errors_onto_form,
 )
 from billing.models import SiteVisit, SupportTime
 from billing.money import month_bounds
@@ -36,6 +34,7 @@ from billing.selectors import site_visits_for_console, support_time_entries
 from console.permissions import PlatformStaffRequiredMixin, console_user
 from console.views.billing import FINANCE, FinanceRequiredMixin
 from console.views.common import actor_of
+from core.forms import errors_onto_form
 
 V = SiteVisit.Status
 
@@ -80,7 +79,7 @@ class SiteVisitCreateView(PlatformStaffRequiredMixin, View):
             try:
                 visit = site_visit_save(actor=actor_of(request), **form.cleaned_data)
             except ValidationError as exc:
-                service_errors_onto_form(form, exc)
+                errors_onto_form(form, exc)
             else:
                 messages.success(
                     request,
@@ -131,7 +130,7 @@ class SiteVisitDetailView(PlatformStaffRequiredMixin, View):
             try:
                 site_visit_save(actor=actor_of(request), visit=visit, **form.cleaned_data)
             except ValidationError as exc:
-                service_errors_onto_form(form, exc)
+                errors_onto_form(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("billing_site_visit", visit_id=visit.pk)
@@ -151,7 +150,7 @@ class ReceiptUploadView(PlatformStaffRequiredMixin, View):
                     actor=actor_of(request),
                 )
             except ValidationError as exc:
-                service_errors_onto_form(form, exc)
+                errors_onto_form(form, exc)
             else:
                 messages.success(request, _("Receipt attached."))
                 return redirect("billing_site_visit", visit_id=visit.pk)
@@ -185,7 +184,7 @@ class SiteVisitMoveView(PlatformStaffRequiredMixin, View):
                     reason=form.cleaned_data["reason"],
                 )  # fmt: skip
             except ValidationError as exc:
-                service_errors_onto_form(form, exc)
+                errors_onto_form(form, exc)
             else:
                 messages.success(
                     request, _("The visit is now %(status)s.") % {"status": V(to_status).label}
@@ -208,7 +207,7 @@ class SupportTimeView(PlatformStaffRequiredMixin, View):
             try:
                 support_time_log(actor=actor_of(request), **form.cleaned_data)
             except ValidationError as exc:
-                service_errors_onto_form(form, exc)
+                errors_onto_form(form, exc)
             else:
                 messages.success(request, _("Support time logged."))
                 return redirect("billing_support_time")
@@ -216,10 +215,7 @@ class SupportTimeView(PlatformStaffRequiredMixin, View):
 
     def _render(self, request: HttpRequest, form: forms.Form, status: int = 200) -> HttpResponse:
         month_form = UsageMonthForm(request.GET or None)
-        month = timezone.localdate().replace(day=1)
-        if month_form.is_valid():
-            month = datetime.date.fromisoformat(month_form.cleaned_data["month"])
-        first, last = month_bounds(month)
+        first, last = month_bounds(month_form.first_day())
         return render(
             request,
             self.template_name,

@@ -1,7 +1,6 @@
 """Finance's set-up pages: the price book, subscriptions, usage per month, and
 the payment terms and dunning policy. Finance staff only."""
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -23,7 +22,6 @@ from billing.forms import (
     SubscriptionEndForm,
     SubscriptionForm,
     UsageMonthForm,
-    service_errors_onto_form,
 )
 from billing.models import PriceBookVersion, Subscription
 from billing.money import month_bounds
@@ -39,6 +37,7 @@ from billing.subscriptions import subscription_create, subscription_end
 from billing.usage import known_meters
 from console.views.billing import FinanceRequiredMixin
 from console.views.common import actor_of
+from core.forms import errors_onto_form
 from core.modules import installed_modules
 from tenants.models import Tenant
 
@@ -66,7 +65,7 @@ class PriceBookView(FinanceRequiredMixin, View):
                     actor=actor_of(request),
                 )
             except ValidationError as exc:
-                service_errors_onto_form(form, exc)
+                errors_onto_form(form, exc)
             else:
                 messages.success(request, _("Draft %(name)s created.") % {"name": version.name})
                 return redirect("billing_price_book_version", version_id=version.pk)
@@ -163,7 +162,7 @@ class PriceBookVersionView(FinanceRequiredMixin, View):
                     notes=form.cleaned_data["notes"],
                 )
             except ValidationError as exc:
-                service_errors_onto_form(form, exc)
+                errors_onto_form(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("billing_price_book_version", version_id=version.pk)
@@ -180,7 +179,7 @@ class ModulePriceView(FinanceRequiredMixin, View):
                     version=version, module_code=code, actor=actor_of(request), **form.cleaned_data
                 )
             except ValidationError as exc:
-                service_errors_onto_form(form, exc)
+                errors_onto_form(form, exc)
             else:
                 messages.success(request, _("Prices of %(module)s saved.") % {"module": code})
                 return redirect("billing_price_book_version", version_id=version.pk)
@@ -198,7 +197,7 @@ class MeterPriceView(FinanceRequiredMixin, View):
                     actor=actor_of(request),
                 )  # fmt: skip
             except ValidationError as exc:
-                service_errors_onto_form(form, exc)
+                errors_onto_form(form, exc)
             else:
                 messages.success(request, _("Price of %(meter)s saved.") % {"meter": code})
                 return redirect("billing_price_book_version", version_id=version.pk)
@@ -234,7 +233,7 @@ class SubscriptionListView(FinanceRequiredMixin, View):
             try:
                 subscription_create(actor=actor_of(request), **form.cleaned_data)
             except ValidationError as exc:
-                service_errors_onto_form(form, exc)
+                errors_onto_form(form, exc)
             else:
                 messages.success(request, _("The subscription is recorded."))
                 return redirect("billing_subscriptions")
@@ -289,12 +288,7 @@ class UsageView(FinanceRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         form = UsageMonthForm(request.GET or None)
-        month = (
-            datetime.date.fromisoformat(form.cleaned_data["month"])
-            if form.is_valid()
-            else timezone.localdate().replace(day=1)
-        )
-        first, last = month_bounds(month)
+        first, last = month_bounds(form.first_day())
         totals = usage_totals(first=first, last=last)
         meters = sorted({meter for row in totals.values() for meter in row})
         tenants = Tenant.objects.in_bulk(totals.keys())
@@ -328,7 +322,7 @@ class BillingPolicyView(FinanceRequiredMixin, View):
             try:
                 billing_policy_update(actor=actor_of(request), **form.cleaned_data)
             except ValidationError as exc:
-                service_errors_onto_form(form, exc)
+                errors_onto_form(form, exc)
             else:
                 messages.success(request, _("Payment terms and dunning saved."))
                 return redirect("billing_policy")

@@ -10,10 +10,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from console.forms import ProvisionForm, errors_onto_form
+from console.forms import ProvisionForm
 from console.permissions import EngineerRequiredMixin
 from console.views.actions import TenantPostView
 from console.views.common import actor_of, queue_on_commit, render_detail, tenant_or_404, to_detail
+from core.forms import errors_onto_form
 from tenants.models import ProvisioningRun, Tenant
 from tenants.provisioning.services import (
     ProvisioningRefused,

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from console.forms import ProspectForm, errors_onto_form
+from console.forms import ProspectForm
 from console.permissions import ENGINEERS, EngineerRequiredMixin, PlatformStaffRequiredMixin
 from console.tasks import storage_usage_fanout_task
 from console.views.common import actor_of, queue_on_commit, render_detail, tenant_or_404
+from core.forms import errors_onto_form
 from tenants.models import Tenant
 from tenants.regions import regency_get
 from tenants.selectors import regency_list, tenant_overview_list

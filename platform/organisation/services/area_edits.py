@@ -2,6 +2,8 @@
 desa/kelurahan the national list does not have yet (a pemekaran). Each is
 marked `is_local_change`, so a later reload of the reference keeps it."""
 
+from typing import TypeVar
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -19,46 +21,41 @@ def _name_clean(name: str) -> str:
     return name
 
 
+Area = TypeVar("Area", Kecamatan, Desa)
+
+
+def _area_rename(
+    *, area: Area, name: str, action: str, actor: Actor, request: HttpRequest | None
+) -> Area:
+    name = _name_clean(name)
+    if name == area.name:
+        return area
+    before = area.name
+    with transaction.atomic():
+        area.name = name
+        area.is_local_change = True
+        area.full_clean()
+        area.save()
+        organisation_audit(
+            action=action,
+            actor=actor,
+            target=area.code,
+            detail={"from": before, "to": name},
+            request=request,
+        )
+    return area
+
+
 def kecamatan_rename(
     *, kecamatan: Kecamatan, name: str, actor: Actor, request: HttpRequest | None = None
 ) -> Kecamatan:
-    name = _name_clean(name)
-    if name == kecamatan.name:
-        return kecamatan
-    before = kecamatan.name
-    with transaction.atomic():
-        kecamatan.name = name
-        kecamatan.is_local_change = True
-        kecamatan.full_clean()
-        kecamatan.save()
-        organisation_audit(
-            action="kecamatan.renamed",
-            actor=actor,
-            target=kecamatan.code,
-            detail={"from": before, "to": name},
-            request=request,
-        )
-    return kecamatan
+    return _area_rename(
+        area=kecamatan, name=name, action="kecamatan.renamed", actor=actor, request=request
+    )
 
 
 def desa_rename(*, desa: Desa, name: str, actor: Actor, request: HttpRequest | None = None) -> Desa:
-    name = _name_clean(name)
-    if name == desa.name:
-        return desa
-    before = desa.name
-    with transaction.atomic():
-        desa.name = name
-        desa.is_local_change = True
-        desa.full_clean()
-        desa.save()
-        organisation_audit(
-            action="desa.renamed",
-            actor=actor,
-            target=desa.code,
-            detail={"from": before, "to": name},
-            request=request,
-        )
-    return desa
+    return _area_rename(area=desa, name=name, action="desa.renamed", actor=actor, request=request)
 
 
 def desa_create(

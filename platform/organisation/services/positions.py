@@ -2,29 +2,29 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from organisation.models import Position
-from organisation.services.common import Actor, organisation_audit
-from organisation.services.work_units import org_code_normalise, org_code_problem
+from organisation.services.common import (
+    Actor,
+    org_code_normalise,
+    org_record_delete,
+    org_record_errors,
+    org_record_set_active,
+    organisation_audit,
+    organisation_audit_changes,
+)
 
 
 def _validate(*, position: Position | None, code: str, name: str) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    problem = org_code_problem(code)
-    if problem:
-        errors["code"] = problem
-    else:
-        taken = Position.objects.filter(code=code)
-        if position is not None and position.pk is not None:
-            taken = taken.exclude(pk=position.pk)
-        if taken.exists():
-            errors["code"] = _("Another position already has the code %(code)s.") % {"code": code}
-    if not name.strip():
-        errors["name"] = _("Enter a name.")
-    return errors
+    return org_record_errors(
+        records=Position.objects.all(),
+        record=position,
+        code=code,
+        name=name,
+        code_taken=_("Another position already has the code %(code)s."),
+    )
 
 
 def _snapshot(position: Position) -> dict[str, object]:
@@ -77,55 +77,38 @@ def position_update(
         position.kind = kind
         position.full_clean()
         position.save()
-        after = _snapshot(position)
-        changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-        if changes:
-            organisation_audit(
-                action="position.updated",
-                actor=actor,
-                target=position.code,
-                detail={"changes": changes},
-                request=request,
-            )
+        organisation_audit_changes(
+            action="position.updated",
+            actor=actor,
+            target=position.code,
+            before=before,
+            after=_snapshot(position),
+            request=request,
+        )
     return position
 
 
 def position_set_active(
     *, position: Position, active: bool, actor: Actor, request: HttpRequest | None = None
 ) -> Position:
-    if position.is_active == active:
-        return position
-    with transaction.atomic():
-        position.is_active = active
-        position.full_clean()
-        position.save(update_fields=["is_active"])
-        organisation_audit(
-            action="position.reactivated" if active else "position.deactivated",
-            actor=actor,
-            target=position.code,
-            detail={"name": position.name},
-            request=request,
-        )
-    return position
+    return org_record_set_active(
+        record=position,
+        active=active,
+        action="position.reactivated" if active else "position.deactivated",
+        actor=actor,
+        request=request,
+    )
 
 
 def position_delete(
     *, position: Position, actor: Actor, request: HttpRequest | None = None
 ) -> None:
     """Only a position nobody holds can be deleted; otherwise deactivate it."""
-    snapshot = _snapshot(position)
-    try:
-        with transaction.atomic():
-            position.delete()
-            organisation_audit(
-                action="position.deleted",
-                actor=actor,
-                target=str(snapshot["code"]),
-                detail=snapshot,
-                request=request,
-            )
-    except (ProtectedError, RestrictedError) as exc:
-        raise ValidationError(
-            _("Staff hold the position %(name)s: deactivate it instead.")
-            % {"name": snapshot["name"]}
-        ) from exc
+    org_record_delete(
+        record=position,
+        snapshot=_snapshot(position),
+        action="position.deleted",
+        in_use=_("Staff hold the position %(name)s: deactivate it instead."),
+        actor=actor,
+        request=request,
+    )

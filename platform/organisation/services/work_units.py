@@ -2,37 +2,21 @@
 scopes, sub-units) is deactivated rather than deleted, so history keeps its
 meaning; only an unused unit can be deleted."""
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from organisation.models import Kecamatan, WorkUnit
-from organisation.services.common import Actor, organisation_audit
-
-CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9._/-]*$")
-
-
-def org_code_normalise(raw: str) -> str:
-    """Codes are matched without regard to case or surrounding space: `setda`
-    typed in a spreadsheet's parent column means SETDA."""
-    return raw.strip().upper()
-
-
-def org_code_problem(code: str) -> str | None:
-    if not code:
-        return _("Enter a code.")
-    if len(code) > 40:
-        return _("The code is longer than 40 characters.")
-    if not CODE_RE.match(code):
-        return _(
-            "A code may contain only letters, digits and . _ / - and must start with a letter "
-            "or digit."
-        )
-    return None
+from organisation.services.common import (
+    Actor,
+    org_code_normalise,
+    org_record_delete,
+    org_record_errors,
+    org_record_set_active,
+    organisation_audit,
+    organisation_audit_changes,
+)
 
 
 def work_unit_cycle_problem(*, unit: WorkUnit | None, parent: WorkUnit | None) -> str | None:
@@ -59,18 +43,13 @@ def work_unit_cycle_problem(*, unit: WorkUnit | None, parent: WorkUnit | None) -
 def _validate(
     *, unit: WorkUnit | None, code: str, name: str, parent: WorkUnit | None
 ) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    problem = org_code_problem(code)
-    if problem:
-        errors["code"] = problem
-    else:
-        taken = WorkUnit.objects.filter(code=code)
-        if unit is not None and unit.pk is not None:
-            taken = taken.exclude(pk=unit.pk)
-        if taken.exists():
-            errors["code"] = _("Another work unit already has the code %(code)s.") % {"code": code}
-    if not name.strip():
-        errors["name"] = _("Enter a name.")
+    errors = org_record_errors(
+        records=WorkUnit.objects.all(),
+        record=unit,
+        code=code,
+        name=name,
+        code_taken=_("Another work unit already has the code %(code)s."),
+    )
     cycle = work_unit_cycle_problem(unit=unit, parent=parent)
     if cycle:
         errors["parent"] = cycle
@@ -140,36 +119,27 @@ def work_unit_update(
         unit.kecamatan = kecamatan
         unit.full_clean()
         unit.save()
-        after = _snapshot(unit)
-        changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-        if changes:
-            organisation_audit(
-                action="work_unit.updated",
-                actor=actor,
-                target=unit.code,
-                detail={"changes": changes},
-                request=request,
-            )
+        organisation_audit_changes(
+            action="work_unit.updated",
+            actor=actor,
+            target=unit.code,
+            before=before,
+            after=_snapshot(unit),
+            request=request,
+        )
     return unit
 
 
 def work_unit_set_active(
     *, unit: WorkUnit, active: bool, actor: Actor, request: HttpRequest | None = None
 ) -> WorkUnit:
-    if unit.is_active == active:
-        return unit
-    with transaction.atomic():
-        unit.is_active = active
-        unit.full_clean()
-        unit.save(update_fields=["is_active"])
-        organisation_audit(
-            action="work_unit.reactivated" if active else "work_unit.deactivated",
-            actor=actor,
-            target=unit.code,
-            detail={"name": unit.name},
-            request=request,
-        )
-    return unit
+    return org_record_set_active(
+        record=unit,
+        active=active,
+        action="work_unit.reactivated" if active else "work_unit.deactivated",
+        actor=actor,
+        request=request,
+    )
 
 
 def work_unit_delete_problem(unit: WorkUnit) -> str | None:
@@ -187,20 +157,12 @@ def work_unit_delete(*, unit: WorkUnit, actor: Actor, request: HttpRequest | Non
     problem = work_unit_delete_problem(unit)
     if problem:
         raise ValidationError(problem)
-    snapshot = _snapshot(unit)
-    try:
-        with transaction.atomic():
-            unit.delete()
-            organisation_audit(
-                action="work_unit.deleted",
-                actor=actor,
-                target=str(snapshot["code"]),
-                detail=snapshot,
-                request=request,
-            )
-    except (ProtectedError, RestrictedError) as exc:
-        # Role scopes and the modules' records point at units too.
-        raise ValidationError(
-            _("%(name)s is still in use (roles or records refer to it): deactivate it instead.")
-            % {"name": snapshot["name"]}
-        ) from exc
+    # Role scopes and the modules' records point at units too.
+    org_record_delete(
+        record=unit,
+        snapshot=_snapshot(unit),
+        action="work_unit.deleted",
+        in_use=_("%(name)s is still in use (roles or records refer to it): deactivate it instead."),
+        actor=actor,
+        request=request,
+    )

@@ -9,7 +9,6 @@ and ignored on import: a code's structure already says what it is. The checks
 are those of the provisioning CSV (`area_row_problems`); rows whose name did not
 change are left alone, so re-importing an export marks nothing as changed."""
 
-from django.db import transaction
 from django.http import HttpRequest
 
 from core.tabular import Table
@@ -21,15 +20,14 @@ from organisation.services.areas import (
     area_row_problems,
     areas_apply_import,
 )
-from organisation.services.common import Actor, organisation_audit
+from organisation.services.common import Actor
 from organisation.tables.common import (
-    NEW,
     UNCHANGED,
-    UPDATED,
     ImportPlan,
-    ImportRefused,
     PlanRow,
     cell_restore,
+    import_commit,
+    plan_row_decide,
 )
 
 COLUMNS = ("code", "name", "kind")
@@ -66,12 +64,7 @@ def area_import_check(table: Table, *, region_code: str) -> ImportPlan:
         if code:
             seen.add(code)
         row = PlanRow(line=line, code=code, name=name)
-        if code not in names:
-            row.action = NEW
-        elif names[code] == name:
-            row.action = UNCHANGED
-        else:
-            row.action, row.changes = UPDATED, ["name"]
+        plan_row_decide(row, {"name": names[code]} if code in names else None)
         plan.rows.append(row)
     return plan.finish()
 
@@ -86,10 +79,8 @@ def area_import_commit(
 ) -> ImportPlan:
     """Check the file again; add the new areas and rename the changed ones, all
     in one transaction (`areas_apply_import`), or nothing."""
-    with transaction.atomic():
-        plan = area_import_check(table, region_code=region_code)
-        if not plan.ok:
-            raise ImportRefused(plan)
+
+    def write(plan: ImportPlan) -> None:
         changed = AreaImport(
             rows=[
                 AreaRow(line=row.line, code=row.code, name=row.name)
@@ -98,15 +89,14 @@ def area_import_commit(
             ]
         )
         areas_apply_import(parsed=changed)
-        organisation_audit(
-            action="areas.imported",
-            actor=actor,
-            target=filename,
-            detail={
-                **plan.counts,
-                "created_codes": [r.code for r in plan.rows if r.action == NEW][:500],
-                "updated_codes": [r.code for r in plan.rows if r.action == UPDATED][:500],
-            },
-            request=request,
-        )
-    return plan
+
+    return import_commit(
+        table,
+        check=area_import_check,
+        write=write,
+        action="areas.imported",
+        actor=actor,
+        filename=filename,
+        region_code=region_code,
+        request=request,
+    )

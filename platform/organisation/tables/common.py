@@ -1,21 +1,30 @@
 """What the organisation's spreadsheet imports share: the plan a dry run shows
-(every row's fate and every problem with its row and column), and the reading
-of cells people type by hand (kinds by code or label, yes/no)."""
+(every row's fate and every problem with its row and column), the reading of
+cells people type by hand (codes, names, kinds by code or label, yes/no), and the
+commit: all or nothing, audited."""
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.tabular import FORMULA_PREFIXES
+from core.tabular import FORMULA_PREFIXES, Table
+from organisation.services.common import (
+    Actor,
+    org_code_normalise,
+    org_code_problem,
+    organisation_audit,
+)
 
 NEW = "new"
 UPDATED = "updated"
 UNCHANGED = "unchanged"
+NAME_MAX = 200
 
 TRUE_WORDS = frozenset({"yes", "y", "true", "1", "ya", "aktif", "active"})
 FALSE_WORDS = frozenset(
@@ -143,3 +152,102 @@ def duplicates_mark(plan: ImportPlan, lines: Iterable[tuple[int, str]]) -> set[i
         else:
             first[code] = line
     return repeated
+
+
+def coded_lines(
+    plan: ImportPlan, table: Table
+) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, str]], set[int]]:
+    """The file's rows with exported cells restored, each row's code normalised,
+    and the lines that repeat a code seen earlier (reported on `plan`)."""
+    lines = [
+        (line, {column: cell_restore(value) for column, value in cells.items()})
+        for line, cells in table.rows
+    ]
+    codes = [(line, org_code_normalise(cells.get("code", ""))) for line, cells in lines]
+    return lines, codes, duplicates_mark(plan, codes)
+
+
+def code_name_check(plan: ImportPlan, line: int, *, code: str, name: str) -> None:
+    problem = org_code_problem(code)
+    if problem:
+        plan.add(line, "code", problem)
+    if not name:
+        plan.add(line, "name", _("Enter a name."))
+    elif len(name) > NAME_MAX:
+        plan.add(line, "name", _("The name is longer than %(max)d characters.") % {"max": NAME_MAX})
+
+
+def kind_cell(
+    plan: ImportPlan,
+    line: int,
+    cells: dict[str, str],
+    *,
+    choices: type[models.TextChoices],
+    lookup: dict[str, str],
+    keep: str,
+    not_a_kind: str,
+) -> str | None:
+    """The row's kind; `keep` when the cell is empty. `not_a_kind` is the message
+    (with %(value)s and %(codes)s) for a word that is none of `choices`."""
+    kind_raw = cells.get("kind", "").strip()
+    if not kind_raw:
+        return keep
+    kind = choice_parse(kind_raw, lookup)
+    if kind is None:
+        plan.add(line, "kind", not_a_kind % {"value": kind_raw, "codes": choice_codes(choices)})
+    return kind
+
+
+def active_cell(plan: ImportPlan, line: int, cells: dict[str, str], *, keep: bool) -> bool | None:
+    """The row's yes/no `active`; `keep` when the cell is empty."""
+    active_raw = cells.get("active", "").strip()
+    if not active_raw:
+        return keep
+    active = flag_parse(active_raw)
+    if active is None:
+        plan.add(line, "active", flag_problem())
+    return active
+
+
+def plan_row_decide(row: PlanRow, before: dict[str, object] | None) -> None:
+    """NEW when nothing has the row's code yet (`before` is None), else UPDATED
+    with the columns whose value in the file (`name` and `values`) differs from
+    `before`, or UNCHANGED."""
+    if before is None:
+        row.action = NEW
+        return
+    after = {"name": row.name, **row.values}
+    row.changes = [column for column in before if before[column] != after[column]]
+    row.action = UPDATED if row.changes else UNCHANGED
+
+
+def import_commit(
+    table: Table,
+    *,
+    check: Callable[..., ImportPlan],
+    write: Callable[[ImportPlan], None],
+    action: str,
+    actor: Actor,
+    filename: str,
+    region_code: str,
+    request: HttpRequest | None = None,
+) -> ImportPlan:
+    """Check the file again (`check`) and `write` it all, or nothing: ImportRefused
+    when a row has a problem now. The audit row has the counts and the codes written."""
+    with transaction.atomic():
+        plan = check(table, region_code=region_code)
+        if not plan.ok:
+            raise ImportRefused(plan)
+        write(plan)
+        organisation_audit(
+            action=action,
+            actor=actor,
+            target=filename,
+            detail={
+                **plan.counts,
+                "created_codes": [r.code for r in plan.rows if r.action == NEW][:500],
+                "updated_codes": [r.code for r in plan.rows if r.action == UPDATED][:500],
+            },
+            request=request,
+        )
+    return plan

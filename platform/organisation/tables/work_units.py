@@ -7,34 +7,28 @@
 kind's code or its English or Indonesian label. An empty `kind` or `active`
 keeps what the unit has (a new unit: an agency, active)."""
 
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from core.tabular import Table
 from organisation.models import Kecamatan, WorkUnit
-from organisation.services.common import Actor, organisation_audit
-from organisation.services.work_units import org_code_normalise, org_code_problem
+from organisation.services.common import Actor, org_code_normalise
 from organisation.tables.common import (
-    NEW,
     UNCHANGED,
-    UPDATED,
     ImportPlan,
-    ImportRefused,
     PlanRow,
-    cell_restore,
-    choice_codes,
+    active_cell,
     choice_lookup,
-    choice_parse,
-    duplicates_mark,
-    flag_parse,
-    flag_problem,
+    code_name_check,
+    coded_lines,
     flag_text,
+    import_commit,
+    kind_cell,
+    plan_row_decide,
 )
 
 COLUMNS = ("code", "name", "kind", "parent", "kecamatan", "active")
 REQUIRED = ("code", "name")
-NAME_MAX = 200
 
 
 def work_unit_export_rows() -> list[list[object]]:
@@ -72,12 +66,7 @@ def work_unit_import_check(table: Table, *, region_code: str = "") -> ImportPlan
     kinds = choice_lookup(WorkUnit.Kind)
     existing = {u.code: u for u in WorkUnit.objects.select_related("parent", "kecamatan")}
     kecamatan_codes = set(Kecamatan.objects.values_list("code", flat=True))
-    lines = [
-        (line, {column: cell_restore(value) for column, value in cells.items()})
-        for line, cells in table.rows
-    ]
-    codes = [(line, org_code_normalise(cells.get("code", ""))) for line, cells in lines]
-    repeated = duplicates_mark(plan, codes)
+    lines, codes, repeated = coded_lines(plan, table)
     in_file = {code for line, code in codes if code and line not in repeated}
     # The tree as it would be after the import: the regency's units, overlaid by the file.
     parent_of: dict[str, str | None] = {
@@ -87,27 +76,16 @@ def work_unit_import_check(table: Table, *, region_code: str = "") -> ImportPlan
     for (line, cells), (_line, code) in zip(lines, codes, strict=True):
         name = cells.get("name", "").strip()
         current = existing.get(code)
-        problem = org_code_problem(code)
-        if problem:
-            plan.add(line, "code", problem)
-        if not name:
-            plan.add(line, "name", _("Enter a name."))
-        elif len(name) > NAME_MAX:
-            plan.add(
-                line, "name", _("The name is longer than %(max)d characters.") % {"max": NAME_MAX}
-            )
-
-        kind_raw = cells.get("kind", "").strip()
-        kind: str | None = current.kind if current else WorkUnit.Kind.DINAS
-        if kind_raw:
-            kind = choice_parse(kind_raw, kinds)
-            if kind is None:
-                plan.add(
-                    line,
-                    "kind",
-                    _("'%(value)s' is not a kind of work unit. Use one of: %(codes)s.")
-                    % {"value": kind_raw, "codes": choice_codes(WorkUnit.Kind)},
-                )
+        code_name_check(plan, line, code=code, name=name)
+        kind = kind_cell(
+            plan,
+            line,
+            cells,
+            choices=WorkUnit.Kind,
+            lookup=kinds,
+            keep=current.kind if current else WorkUnit.Kind.DINAS,
+            not_a_kind=_("'%(value)s' is not a kind of work unit. Use one of: %(codes)s."),
+        )
 
         parent = org_code_normalise(cells.get("parent", "")) or None
         if parent is not None:
@@ -133,12 +111,7 @@ def work_unit_import_check(table: Table, *, region_code: str = "") -> ImportPlan
                 % {"code": kecamatan},
             )
 
-        active_raw = cells.get("active", "").strip()
-        active: bool | None = current.is_active if current else True
-        if active_raw:
-            active = flag_parse(active_raw)
-            if active is None:
-                plan.add(line, "active", flag_problem())
+        active = active_cell(plan, line, cells, keep=current.is_active if current else True)
 
         row = PlanRow(
             line=line,
@@ -169,19 +142,18 @@ def work_unit_import_check(table: Table, *, region_code: str = "") -> ImportPlan
 
 
 def _decide(row: PlanRow, current: WorkUnit | None) -> None:
-    if current is None:
-        row.action = NEW
-        return
-    before = {
-        "name": current.name,
-        "kind": current.kind,
-        "parent": current.parent.code if current.parent else None,
-        "kecamatan": current.kecamatan.code if current.kecamatan else None,
-        "active": current.is_active,
-    }
-    after = {"name": row.name, **row.values}
-    row.changes = [column for column in before if before[column] != after[column]]
-    row.action = UPDATED if row.changes else UNCHANGED
+    plan_row_decide(
+        row,
+        {
+            "name": current.name,
+            "kind": current.kind,
+            "parent": current.parent.code if current.parent else None,
+            "kecamatan": current.kecamatan.code if current.kecamatan else None,
+            "active": current.is_active,
+        }
+        if current
+        else None,
+    )
 
 
 def _depths(rows: list[PlanRow]) -> dict[str, int]:
@@ -212,10 +184,8 @@ def work_unit_import_commit(
     request: HttpRequest | None = None,
 ) -> ImportPlan:
     """Check the file again and write it all, or nothing."""
-    with transaction.atomic():
-        plan = work_unit_import_check(table, region_code=region_code)
-        if not plan.ok:
-            raise ImportRefused(plan)
+
+    def write(plan: ImportPlan) -> None:
         units = {unit.code: unit for unit in WorkUnit.objects.all()}
         kecamatan = {k.code: k for k in Kecamatan.objects.all()}
         writes = [row for row in plan.rows if row.action != UNCHANGED]
@@ -230,15 +200,14 @@ def work_unit_import_commit(
             unit.full_clean()
             unit.save()
             units[row.code] = unit
-        organisation_audit(
-            action="work_units.imported",
-            actor=actor,
-            target=filename,
-            detail={
-                **plan.counts,
-                "created_codes": [r.code for r in plan.rows if r.action == NEW][:500],
-                "updated_codes": [r.code for r in plan.rows if r.action == UPDATED][:500],
-            },
-            request=request,
-        )
-    return plan
+
+    return import_commit(
+        table,
+        check=work_unit_import_check,
+        write=write,
+        action="work_units.imported",
+        actor=actor,
+        filename=filename,
+        region_code=region_code,
+        request=request,
+    )

@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from organisation.forms import AreaNameForm, DesaCreateForm, errors_onto_form
+from core.forms import errors_onto_form
+from organisation.forms import AreaNameForm, DesaCreateForm
 from organisation.models import Desa, Kecamatan
 from organisation.selectors import kecamatan_desa, kecamatan_list
 from organisation.services import desa_create, desa_rename, kecamatan_rename

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from organisation.forms import PositionForm, errors_onto_form
+from core.forms import errors_onto_form
+from organisation.forms import PositionForm
 from organisation.models import Position
 from organisation.selectors import position_list
 from organisation.services import (

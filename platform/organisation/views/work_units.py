@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from organisation.forms import WorkUnitForm, errors_onto_form
+from core.forms import errors_onto_form
+from organisation.forms import WorkUnitForm
 from organisation.models import WorkUnit
 from organisation.selectors import work_unit_staff_count, work_unit_tree
 from organisation.services import (

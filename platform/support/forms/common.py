@@ -5,7 +5,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
@@ -46,13 +45,3 @@ def module_field_choices() -> list[tuple[str, Any]]:
     return [("platform", _("The platform in general"))] + [
         (module.code, module.label_text or module.code) for module in installed_modules()
     ]
-
-
-def errors_onto_form(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: per field where the form has
-    that field, otherwise as a non-field error."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import SiteVisit
-from console.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 from support.forms.common import attachments_field, module_field_choices
 from support.models import CannedReply, Category, KnowledgeArticle, Priority, Ticket
 from support.selectors.tickets import QueueFilters

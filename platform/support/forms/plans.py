@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from console.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 from support.models import Holiday, Priority, SupportPlan
 from support.services.plans import (
     MAX_TARGET_MINUTES,

@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from console.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin
 from support.forms.common import attachments_field, module_field_choices
 from support.models import Category, Priority, Ticket
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from console.permissions import EngineerRequiredMixin
-from support.forms.common import errors_onto_form
+from core.forms import errors_onto_form
 from support.forms.plans import HolidayForm
 from support.models import Holiday
 from support.selectors.plans import holiday_years, holidays_in

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from console.permissions import EngineerRequiredMixin
-from support.forms.common import errors_onto_form
+from core.forms import errors_onto_form
 from support.forms.console import ArticleForm, CannedReplyForm
 from support.models import CannedReply, KnowledgeArticle
 from support.selectors.knowledge import article_search

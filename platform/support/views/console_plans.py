@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views import View
 
 from console.permissions import EngineerRequiredMixin
-from support.forms.common import errors_onto_form
+from core.forms import errors_onto_form
 from support.forms.plans import PlanAssignForm, PlanForm, TenantPlanForm
 from support.models import SupportPlan
 from support.selectors.plans import plan_overview, regency_plans, target_rows

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from console.permissions import EngineerRequiredMixin, console_user
-from support.forms.common import errors_onto_form, module_field_choices
+from core.forms import errors_onto_form
+from support.forms.common import module_field_choices
 from support.forms.console import (
     AssignForm,
     ClassifyForm,

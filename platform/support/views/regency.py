@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.models import User
+from core.forms import errors_onto_form
 from staff.models import StaffProfile
-from support.forms.common import errors_onto_form, module_field_choices
+from support.forms.common import module_field_choices
 from support.forms.regency import (
     RatingForm,
     ReplyForm,
