@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import translation
 from django_tenants.utils import schema_context
 
-from organisation.models import Kecamatan
+from core.models import Holiday
 from tenants.fleet import (
     Outcome,
     SchemaReport,
@@ -34,7 +34,7 @@ from tests.workers import session_database_url
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ["balangan", "dumai", "lebak"]
 # The migration these tests take back out of a schema: nothing else depends on it.
-UNAPPLIED = "organisation.0001_initial"
+UNAPPLIED = "core.0004_holiday"
 
 
 @pytest.fixture(autouse=True)
@@ -46,8 +46,8 @@ def _english() -> Iterator[None]:
 @pytest.fixture
 def committed_tenant(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
     """`committed_tenant("fleet_x", behind=True, broken=True)` commits a tenant
-    cloned from the template; `behind` migrates its organisation app back to
-    zero, `broken` then puts a table in the way of migrating it forward again.
+    cloned from the template; `behind` takes its last core migration (a leaf)
+    back out, `broken` then puts a table in the way of migrating it forward again.
     The test runs with database access in autocommit, like the workers."""
     made: list[str] = []
 
@@ -61,12 +61,12 @@ def committed_tenant(django_db_setup: None, django_db_blocker: Any) -> Iterator[
             schema_clone_from_template(schema)
         if behind or broken:
             call_command(
-                "migrate_schemas", "organisation", "zero",
+                "migrate_schemas", "core", "0003_audit_event_append_only",
                 schema_name=schema, interactive=False, verbosity=0,
             )  # fmt: skip
         if broken:
             with connection.cursor() as cursor:
-                cursor.execute(f"CREATE TABLE {schema}.organisation_kecamatan (id integer)")
+                cursor.execute(f"CREATE TABLE {schema}.core_holiday (id integer)")
         connection.set_schema_to_public()  # type: ignore[attr-defined]
         return tenant
 
@@ -117,7 +117,7 @@ def test_a_schema_missing_a_migration_is_migrated(committed_tenant):
     assert reports["lebak"].outcome is Outcome.NOTHING_TO_DO
     assert UNAPPLIED in _applied("fleet_behind")
     with schema_context("fleet_behind"):
-        assert Kecamatan.objects.count() == 0  # the table is back
+        assert Holiday.objects.count() == 0  # the table is back
 
 
 def test_a_broken_schema_fails_alone_and_is_named(committed_tenant):
@@ -129,13 +129,13 @@ def test_a_broken_schema_fails_alone_and_is_named(committed_tenant):
     broken = reports["fleet_broken"]
     assert broken.outcome is Outcome.FAILED
     assert broken.tenant == "Regency fleet_broken"
-    assert "organisation_kecamatan" in broken.error
+    assert "core_holiday" in broken.error
     assert UNAPPLIED not in broken.applied
     # The others went ahead: the behind one is migrated and serves queries.
     assert reports["fleet_behind"].outcome is Outcome.MIGRATED
     assert {reports[s].outcome for s in DEMO} == {Outcome.NOTHING_TO_DO}
     with schema_context("fleet_behind"):
-        assert Kecamatan.objects.count() == 0
+        assert Holiday.objects.count() == 0
     # The broken schema stays as it was, still readable.
     assert UNAPPLIED not in _applied("fleet_broken")
     with schema_context("fleet_broken"):
@@ -204,7 +204,7 @@ def test_the_command_reports_every_schema_and_exits_non_zero_on_a_failure(commit
     assert f"    + {UNAPPLIED}" in lines
     assert f"fleet_broken [Regency fleet_broken]: {_label(Outcome.FAILED)}" in lines
     assert f"lebak [Lebak]: {_label(Outcome.NOTHING_TO_DO)}" in lines
-    assert "organisation_kecamatan" in result.stdout  # the error, under its schema
+    assert "core_holiday" in result.stdout  # the error, under its schema
     assert "Regency fleet_broken (fleet_broken)" in result.stderr
     assert "fleet_behind" not in result.stderr
 

@@ -41,6 +41,7 @@ DEMO_REGENCIES = (
     DemoRegency(slug="dumai", region_code="14.72", admin_name="Rina Marlina"),
 )
 ENGINEER_EMAIL = "engineer@sukowati.test"
+FINANCE_EMAIL = "keuangan@sukowati.test"
 
 
 def demo_admin_email(slug: str) -> str:
@@ -48,7 +49,10 @@ def demo_admin_email(slug: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Create the demo platform engineer and the Lebak, Balangan and Dumai regencies."
+    help = (
+        "Create the demo platform engineer and finance staff, and the Lebak, Balangan and "
+        "Dumai regencies with their staff, permits, tickets and billing history."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.verbosity = int(options["verbosity"])
@@ -61,6 +65,14 @@ class Command(BaseCommand):
         self._report("platform engineer", ENGINEER_EMAIL, created)
         engineer = User.objects.get(email=ENGINEER_EMAIL)
         self._report("engineer's TOTP authenticator", ENGINEER_EMAIL, demo_totp_ensure(engineer))
+        finance, created = user_ensure(
+            email=FINANCE_EMAIL,
+            full_name="Sri Wahyuni",
+            password=DEMO_PASSWORD,
+            platform_role=User.PlatformRole.FINANCE,
+        )
+        demo_totp_ensure(finance)
+        self._report("finance staff", FINANCE_EMAIL, created)
         for demo in DEMO_REGENCIES:
             tenant = Tenant.objects.filter(slug=demo.slug).first()
             if tenant is None:
