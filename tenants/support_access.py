@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
 
 from accounts.models import User
 from core.audit import audit_record
@@ -22,6 +23,17 @@ from tenants.models import SupportAccessGrant, Tenant
 MAX_HOURS = 72
 ENTRY_LINK_SECONDS = 120
 _SALT = "sukowati.support-access"
+
+
+def regency_audit(*, tenant: Tenant, **event: Any) -> None:
+    """Record a support-access event in the regency's own log too, whichever
+    schema the caller is in: its admins see every engineer's grant, entry and
+    revocation, including those made from the console."""
+    if connection.schema_name == tenant.schema_name:  # type: ignore[attr-defined]
+        audit_record(**event)
+        return
+    with tenant_context(tenant):
+        audit_record(**event)
 
 
 def support_grant_create(
@@ -51,6 +63,14 @@ def support_grant_create(
             actor_email=engineer.email,
             actor_name=engineer.full_name,
             target=tenant.slug,
+            detail={"grant": grant.pk, "hours": hours, "reason": grant.reason},
+        )
+        regency_audit(
+            tenant=tenant,
+            action="support.grant",
+            actor_email=engineer.email,
+            actor_name=engineer.full_name,
+            target=engineer.email,
             detail={"grant": grant.pk, "hours": hours, "reason": grant.reason},
         )
     return grant
@@ -151,12 +171,12 @@ def support_grant_revoke(*, grant: SupportAccessGrant, by_email: str, by_name: s
             target=locked.tenant.slug,
             detail=detail,
         )
-        if connection.schema_name == locked.tenant.schema_name:  # type: ignore[attr-defined]
-            audit_record(
-                action="support.revoke",
-                actor_email=by_email,
-                actor_name=by_name,
-                target=locked.engineer_email,
-                detail=detail,
-            )
+        regency_audit(
+            tenant=locked.tenant,
+            action="support.revoke",
+            actor_email=by_email,
+            actor_name=by_name,
+            target=locked.engineer_email,
+            detail=detail,
+        )
     grant.revoked_at = locked.revoked_at

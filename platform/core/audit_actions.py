@@ -26,6 +26,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "personal_data.viewed": _("Personal data viewed"),
     "export": _("Data exported"),
     # Sragen engineers' support access (tenants/support_access.py)
+    "support.grant": _("Sragen support access granted"),
     "support.enter": _("Sragen support entered"),
     "support.revoke": _("Sragen support access ended"),
     # organisation

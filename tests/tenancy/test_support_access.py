@@ -130,3 +130,19 @@ def test_only_platform_engineers_get_grants(regencies):
     someone = new_user("public")
     with pytest.raises(ValidationError):
         support_grant_create(tenant=regencies["lebak"], engineer=someone, reason="x", hours=1)
+
+
+def test_grants_and_console_revocations_reach_that_regencys_log_only(grant, engineer):
+    from tenants.support_access import support_grant_revoke
+
+    # The console revokes from the public schema.
+    support_grant_revoke(grant=grant, by_email=engineer.email, by_name=engineer.full_name)
+
+    with schema_context("lebak"):
+        lebak = set(
+            AuditEvent.objects.filter(detail__grant=grant.pk).values_list("action", flat=True)
+        )
+    with schema_context("dumai"):
+        dumai = AuditEvent.objects.filter(detail__grant=grant.pk, action__startswith="support.")
+        assert not dumai.exists()
+    assert {"support.grant", "support.revoke"} <= lebak
