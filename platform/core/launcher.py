@@ -24,6 +24,7 @@ from tenants.management.commands.seed_demo import (
     DEMO_REGENCIES,
     DEMO_TOTP_SECRET,
     ENGINEER_EMAIL,
+    FINANCE_EMAIL,
     demo_admin_email,
     demo_urls,
 )
@@ -182,13 +183,16 @@ def stack_banner(*, port: int) -> str:
     width = max(len(label) for label, _ in urls)
     lines += [f"  {label.ljust(width)}  {url}" for label, url in urls]
     lines += ["", f"Demo accounts (password {DEMO_PASSWORD}):", ""]
-    accounts = [("Console", f"{ENGINEER_EMAIL}  (platform engineer)")]
+    accounts = [
+        ("Console", f"{ENGINEER_EMAIL}  (platform engineer)"),
+        ("Console", f"{FINANCE_EMAIL}  (finance staff)"),
+    ]
     accounts += [(demo.slug, demo_admin_email(demo.slug)) for demo in DEMO_REGENCIES]
     lines += [f"  {label.ljust(width)}  {email}" for label, email in accounts]
     lines += [
         "",
-        "The console asks for a two-factor code: add the demo secret",
-        f"{DEMO_TOTP_SECRET} to an authenticator app, or run `manage.py demo_totp`.",
+        "The console and the regency admins ask for a two-factor code: add the demo",
+        f"secret {DEMO_TOTP_SECRET} to an authenticator app, or run `manage.py demo_totp`.",
         "",
         "Press Ctrl-C to stop web, worker and beat.",
         "",

@@ -129,6 +129,7 @@ def test_banner_lists_console_and_each_regency_with_its_account_and_password():
         assert url in banner
     for email in (
         "engineer@sukowati.test",
+        "keuangan@sukowati.test",
         "admin@lebak.test",
         "admin@balangan.test",
         "admin@dumai.test",
