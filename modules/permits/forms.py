@@ -305,6 +305,7 @@ class InboxFilterForm(forms.Form):
         label=gettext_lazy("Service"),
         queryset=ServiceType.objects.order_by("name"),
         required=False,
+        empty_label=gettext_lazy("All services"),
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     status = forms.ChoiceField(

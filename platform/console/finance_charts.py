@@ -108,7 +108,8 @@ def _height(value: int, top: int) -> float:
 
 
 def _labels(categories: Sequence[str], slot: float) -> list[Label]:
-    every = max(1, -(-len(categories) // 12))  # at most 12 labels, so they do not overlap
+    # At most 8 labels: twelve "MM/YYYY" labels touch each other across the chart.
+    every = max(1, -(-len(categories) // 8))
     return [
         Label(x=round(LEFT + i * slot + slot / 2, 1), text=text)
         for i, text in enumerate(categories)

@@ -104,13 +104,22 @@ class StaffFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     work_unit = forms.ModelChoiceField(
-        label=_("Work unit (with its sub-units)"), queryset=WorkUnit.objects.all(), required=False
+        label=_("Work unit (with its sub-units)"),
+        queryset=WorkUnit.objects.all(),
+        required=False,
+        empty_label=_("All work units"),
     )
     position = forms.ModelChoiceField(
-        label=_("Position"), queryset=Position.objects.all(), required=False
+        label=_("Position"),
+        queryset=Position.objects.all(),
+        required=False,
+        empty_label=_("All positions"),
     )
     kecamatan = forms.ModelChoiceField(
-        label=_("Kecamatan"), queryset=Kecamatan.objects.all(), required=False
+        label=_("Kecamatan"),
+        queryset=Kecamatan.objects.all(),
+        required=False,
+        empty_label=_("All kecamatan"),
     )
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
 

@@ -111,10 +111,16 @@ class RoleFilterForm(_Bootstrap, forms.Form):
     module = forms.ChoiceField(label=_("Module"), required=False)
     role = forms.ChoiceField(label=_("Role"), required=False)
     work_unit = WorkUnitChoiceField(
-        label=_("Work unit"), queryset=WorkUnit.objects.none(), required=False
+        label=_("Work unit"),
+        queryset=WorkUnit.objects.none(),
+        required=False,
+        empty_label=_("All work units"),
     )
     kecamatan = forms.ModelChoiceField(
-        label=_("Kecamatan"), queryset=Kecamatan.objects.none(), required=False
+        label=_("Kecamatan"),
+        queryset=Kecamatan.objects.none(),
+        required=False,
+        empty_label=_("All kecamatan"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

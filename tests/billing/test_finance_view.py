@@ -118,7 +118,9 @@ def test_a_credit_note_lowers_revenue_by_its_share_excluding_ppn(price_book):
         ("permits", 3_000_000),
         (finance.CREDIT_NOTES, -1_000_000),
     }
-    assert dict(finance.revenue_by_module(rows))["Credit notes"] == -1_000_000
+    assert dict(finance.revenue_by_module(rows))[finance.module_label(finance.CREDIT_NOTES)] == (
+        -1_000_000
+    )
 
 
 def test_cost_recovered_against_cost_recorded(price_book):

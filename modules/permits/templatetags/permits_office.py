@@ -3,6 +3,7 @@
 from django import template
 from django.utils.functional import Promise
 
+from core.modules import role_lookup
 from modules.permits.models import Application
 
 register = template.Library()
@@ -14,6 +15,13 @@ def status_label(value: str) -> str | Promise:
     if value in Application.Status.values:
         return Application.Status(value).label
     return value
+
+
+@register.filter
+def role_label(code: str) -> str | Promise:
+    """The translated label of a permits role code ("back_office" -> "Back office")."""
+    role = role_lookup("permits", code)
+    return role.label if role is not None else code
 
 
 @register.filter
