@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.modules import MenuEntry, Meter, ModuleConfig, Role
 
+STAFF_ROLES = ("front_office", "back_office", "technical_team", "approver")
+
 
 class PermitsConfig(ModuleConfig):
     name = "modules.permits"
@@ -12,10 +14,12 @@ class PermitsConfig(ModuleConfig):
     label_text = _("One-stop permits")
     menu = (
         MenuEntry(label=_("Apply for a permit"), url_name="apply_start"),
-        MenuEntry(label=_("Inbox"), url_name="inbox"),
-        MenuEntry(label=_("Service catalogue"), url_name="catalogue"),
+        MenuEntry(label=_("Inbox"), url_name="inbox", roles=STAFF_ROLES),
+        MenuEntry(
+            label=_("Service catalogue"), url_name="catalogue", roles=STAFF_ROLES, admins=True
+        ),
         MenuEntry(label=_("Track an application"), url_name="track"),
-        MenuEntry(label=_("Dashboard"), url_name="dashboard"),
+        MenuEntry(label=_("Dashboard"), url_name="dashboard", roles=STAFF_ROLES, admins=True),
     )
     roles = (
         Role(code="front_office", label=_("Front office")),

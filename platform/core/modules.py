@@ -16,6 +16,16 @@ from django.utils.functional import Promise
 class MenuEntry:
     label: str | Promise
     url_name: str  # reversed inside the module's namespace
+    # Who sees the entry: everyone signed in (None), or holders of any of these
+    # roles of the module (any scope), and regency admins too with `admins`. The
+    # views still check; the menu only spares people links they cannot use.
+    roles: tuple[str, ...] | None = None
+    admins: bool = False
+
+    def visible_to(self, *, held_roles: frozenset[str], is_admin: bool) -> bool:
+        if self.roles is None:
+            return True
+        return bool(held_roles.intersection(self.roles)) or (self.admins and is_admin)
 
 
 @dataclass(frozen=True)

@@ -157,3 +157,34 @@ def test_unknown_host_page_does_not_ask_the_unknown_host_for_a_logo(client):
     html = client.get("/", HTTP_HOST="maros.localhost").content.decode()
     assert "/branding/logo" not in html
     assert "/static/core/sukowati-emblem.svg" in html
+
+
+def test_module_menu_shows_each_person_only_the_entries_their_roles_open(
+    client_for, regencies, monkeypatch
+):
+    from django_tenants.utils import schema_context
+
+    from staff.models import RoleAssignment
+    from tests.accounts.helpers import new_user
+
+    menu = (
+        MenuEntry(label="Apply here", url_name="apply"),
+        MenuEntry(label="Officer inbox", url_name="inbox", roles=("officer",)),
+        MenuEntry(label="Figures", url_name="figures", roles=("officer",), admins=True),
+    )
+    modules = [FakeModule("ktp", "KTP service", menu=menu)]
+    monkeypatch.setattr("core.context_processors.installed_modules", lambda: modules)
+    Entitlement.objects.create(tenant=regencies["lebak"], module_code="ktp")
+    citizen, officer = new_user("lebak"), new_user("lebak")
+    with schema_context("lebak"):
+        RoleAssignment.objects.create(user=officer, module="ktp", role="officer", scope="regency")
+
+    def menu_of(email: str) -> str:
+        return sign_in_as(client_for("lebak"), "lebak", email).get("/").content.decode()
+
+    as_citizen, as_officer = menu_of(citizen.email), menu_of(officer.email)
+    as_admin = signed_in(client_for, "lebak").get("/").content.decode()
+    assert "Apply here" in as_citizen and "Officer inbox" not in as_citizen
+    assert "Figures" not in as_citizen
+    assert "Officer inbox" in as_officer and "Figures" in as_officer
+    assert "Figures" in as_admin and "Officer inbox" not in as_admin

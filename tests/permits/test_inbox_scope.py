@@ -143,7 +143,7 @@ def test_the_inbox_costs_the_same_number_of_queries_for_5_or_40_items(office):
         response = client.get("/permits/office/")
     assert response.status_code == 200
     assert len(page_queries(many)) == len(page_queries(few))
-    assert len(page_queries(many)) <= 15
+    assert len(page_queries(many)) <= 16  # one of them: the menu's role lookup
 
 
 def test_the_application_page_shows_personal_data_and_audits_the_view(office):
