@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from django.utils.formats import number_format
 
+from core.charts import nice_ceiling
+
 WIDTH = 640
 HEIGHT = 220
 LEFT = 48  # room for the value axis labels
@@ -51,17 +53,6 @@ class Chart:
     label_every: int  # print every n-th category label, so they do not overlap
 
 
-def _nice_max(value: float) -> float:
-    if value <= 0:
-        return 1.0
-    magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 2.5, 5, 10):
-        candidate = step * magnitude
-        if candidate >= value:
-            return float(candidate)
-    return float(10 * magnitude)
-
-
 def _tick_label(value: float, *, decimals: int) -> str:
     # In the active language's notation (1.234,5 in Indonesian, 1,234.5 in English).
     return number_format(round(value, decimals), decimal_pos=decimals, force_grouping=True)
@@ -71,7 +62,7 @@ def _layout(
     points: Sequence[tuple[str, Number | None]], *, y_max: float | None, decimals: int
 ) -> tuple[float, float, float, list[Tick]]:
     values = [float(value) for _, value in points if value is not None]
-    top_value = y_max if y_max is not None else _nice_max(max(values, default=0.0))
+    top_value = y_max if y_max is not None else nice_ceiling(max(values, default=0.0))
     plot_height = HEIGHT - TOP - BOTTOM
     slot = (WIDTH - LEFT - RIGHT) / max(len(points), 1)
     ticks = [

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.utils.formats import number_format
 
 from billing.money import rupiah
+from core.charts import nice_ceiling
 
 WIDTH = 640
 HEIGHT = 240
@@ -83,13 +84,8 @@ class Chart:
 
 
 def _nice_max(value: int) -> int:
-    """The smallest 1, 2, 2.5 or 5 x 10^n at or above `value` (at least Rp 1 million)."""
-    value = max(value, MILLION)
-    magnitude = 10 ** (len(str(value)) - 1)
-    for step in (1, 2, 2.5, 5, 10):
-        if step * magnitude >= value:
-            return int(step * magnitude)
-    return 10 * magnitude  # pragma: no cover - the loop always returns
+    """A chart's top, at least Rp 1 million."""
+    return int(nice_ceiling(max(value, MILLION)))
 
 
 def _ticks(top: int) -> list[Tick]:
