@@ -25,18 +25,12 @@ def regency(request: HttpRequest) -> dict[str, object]:
 
 
 def _held_roles(request: HttpRequest) -> dict[str, frozenset[str]]:
-    """The signed-in person's role codes per module (one query), in a regency."""
+    """The signed-in person's role codes per module, in a regency."""
     user = getattr(request, "user", None)
-    if (
-        user is None
-        or not user.is_authenticated
-        or not user.is_active
-        or getattr(request, "tenant", None) is None
-    ):
+    if user is None or not user.is_authenticated or not user.is_active:
         return {}
-    from staff.models import RoleAssignment
+    if getattr(request, "tenant", None) is None:
+        return {}
+    from staff.permissions import roles_held
 
-    held: dict[str, set[str]] = {}
-    for module, role in RoleAssignment.objects.filter(user=user).values_list("module", "role"):
-        held.setdefault(module, set()).add(role)
-    return {module: frozenset(roles) for module, roles in held.items()}
+    return roles_held(user)

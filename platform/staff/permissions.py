@@ -110,16 +110,25 @@ def permission_check(
     return scope.covers(work_unit_id=work_unit_id, kecamatan_id=kecamatan_id)
 
 
+def roles_held(user: User) -> dict[str, frozenset[str]]:
+    """The role codes `user` holds per module, whatever their scope (one query):
+    for menus and the MFA rule, never for deciding access to an item."""
+    held: dict[str, set[str]] = {}
+    for module, role in RoleAssignment.objects.filter(user=user).values_list("module", "role"):
+        held.setdefault(module, set()).add(role)
+    return {module: frozenset(roles) for module, roles in held.items()}
+
+
 def mfa_required(user: User) -> bool:
     """Regency admins, and holders of a role that asks for it, must use 2FA."""
     from core.modules import role_lookup
 
     if user.is_regency_admin:
         return True
-    held = RoleAssignment.objects.filter(user=user).values_list("module", "role").distinct()
     return any(
         (role := role_lookup(module, code)) is not None and role.requires_mfa
-        for module, code in held
+        for module, codes in roles_held(user).items()
+        for code in codes
     )
 
 
